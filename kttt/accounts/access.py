@@ -1,0 +1,140 @@
+"""The only way pages, exports and commands acting for a user reach registry objects.
+
+Another area's object answers 404 (the same as a missing one); a role that may read but
+not write answers 403 to a write.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from kttt.accounts.models import Membership, Role
+from kttt.areas.services import Area, AreaError, located_in_q, resolve_area, unit_in_area_q
+from kttt.registry.models import Entity
+from kttt.registry.queries import current_locations
+
+# Roles that may change the registry (entities, yearly data, OCOP) within their scope.
+REGISTRY_WRITERS = {Role.ADMIN, Role.PLANNING, Role.COMMUNE}
+# Roles that may enter figures (yearly data, OCOP) for the entities they can see.
+FIGURE_WRITERS = REGISTRY_WRITERS | {Role.COOPERATIVE}
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+@dataclass
+class Scope:
+    """What a user may see and do, computed once per request."""
+
+    user_id: int | None
+    is_superuser: bool
+    memberships: list[Membership]
+
+    @classmethod
+    def of(cls, user: object) -> "Scope":
+        if not getattr(user, "is_authenticated", False):
+            return cls(None, False, [])
+        memberships = list(Membership.objects.filter(user=user).select_related("cooperative"))
+        return cls(user.pk, bool(getattr(user, "is_superuser", False)), memberships)  # type: ignore[attr-defined]
+
+    @property
+    def roles(self) -> set[str]:
+        return {m.role for m in self.memberships} | ({Role.ADMIN} if self.is_superuser else set())
+
+    @property
+    def is_admin(self) -> bool:
+        return Role.ADMIN in self.roles
+
+    @cached_property
+    def areas(self) -> list[tuple[Membership, Area]]:
+        resolved = []
+        for m in self.memberships:
+            if m.area_code and m.role != Role.ADMIN:
+                try:
+                    resolved.append((m, resolve_area(m.area_code, today())))
+                except AreaError:
+                    continue  # a scope whose unit cannot be read grants nothing
+        return resolved
+
+    def _area_filter(self, roles: set[str]) -> Q | None:
+        """Entities visible through memberships of the given roles; None means everything."""
+        if self.is_admin:
+            return None
+        condition = Q(pk__in=[])
+        rows = current_locations(today())
+        for m, area in self.areas:
+            if m.role in roles:
+                in_area = rows.filter(located_in_q(area), entity=OuterRef("pk"))
+                condition |= Q(Exists(in_area))
+        for m in self.memberships:
+            if m.role == Role.COOPERATIVE and m.role in roles and m.cooperative_id:
+                condition |= Q(pk=m.cooperative_id)
+        return condition
+
+    def visible(self) -> QuerySet[Entity]:
+        condition = self._area_filter(set(Role))
+        return Entity.objects.all() if condition is None else Entity.objects.filter(condition)
+
+    def writable(self, roles: set[str]) -> QuerySet[Entity]:
+        condition = self._area_filter(roles)
+        return Entity.objects.all() if condition is None else Entity.objects.filter(condition)
+
+    def can_create_entities(self) -> bool:
+        return bool(self.roles & REGISTRY_WRITERS)
+
+    def can_import(self) -> bool:
+        return bool(self.roles & {Role.ADMIN, Role.PLANNING, Role.COMMUNE})
+
+    def can_manage_units(self) -> bool:
+        return self.is_admin
+
+    def may_place_in(self, unit_id: int) -> bool:
+        """May this user put an entity in that commune (create, import, move)?"""
+        if self.is_admin:
+            return True
+        from kttt.areas.models import Unit
+
+        for m, area in self.areas:
+            if m.role in REGISTRY_WRITERS:
+                if Unit.objects.filter(unit_in_area_q(area), pk=unit_id).exists():
+                    return True
+        return False
+
+
+def scope_of(request_or_user: object) -> Scope:
+    """The scope of a request's user, cached on the request."""
+    cached = getattr(request_or_user, "_kttt_scope", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    user = getattr(request_or_user, "user", request_or_user)
+    scope = Scope.of(user)
+    if hasattr(request_or_user, "user"):
+        request_or_user._kttt_scope = scope  # type: ignore[attr-defined]
+    return scope
+
+
+def access_entity_by_code(
+    request_or_user: object, code: str, *, write: str | None = None
+) -> Entity:
+    """The entity with that code if the user may see it, else 404. With write="registry"
+    or write="figures", also 403 unless the user may change it that way."""
+    scope = scope_of(request_or_user)
+    entity = scope.visible().filter(code=code).first()
+    if entity is None:
+        raise Http404
+    if write is not None:
+        roles = REGISTRY_WRITERS if write == "registry" else FIGURE_WRITERS
+        if not scope.writable(roles).filter(pk=entity.pk).exists():
+            raise PermissionDenied
+    return entity
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied

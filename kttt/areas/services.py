@@ -1,0 +1,209 @@
+"""Reading codes at dates, area selectors (DOMAIN.md §3), and recording successions."""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from kttt.areas.models import CODE_WIDTH, Level, Succession, Unit
+
+
+class AreaError(ValueError):
+    """A code that names no unit at the date asked; the message is Vietnamese."""
+
+
+def _digits(raw: str | int) -> str | None:
+    text = str(raw).strip()
+    return text if text.isdigit() and len(text) <= 5 else None
+
+
+def _levels_for(raw: str) -> list[str]:
+    """A code's length says what it most likely is: 12 a province, 109 a district, 3549 or
+    03549 a commune. Shorter codes may still name a lower level (commune 00109)."""
+    if len(raw) <= 2:
+        return [Level.PROVINCE, Level.DISTRICT, Level.COMMUNE]
+    if len(raw) == 3:
+        return [Level.DISTRICT, Level.COMMUNE]
+    return [Level.COMMUNE]
+
+
+def _candidates(raw: str, levels: Iterable[str] | None = None) -> list[tuple[str, str]]:
+    wanted = list(levels) if levels else _levels_for(raw)
+    return [
+        (level, str(int(raw)).zfill(CODE_WIDTH[Level(level)]))
+        for level in _levels_for(raw)
+        if level in wanted and len(str(int(raw))) <= CODE_WIDTH[Level(level)]
+    ]
+
+
+def unit_at(raw: str | int, on: dt.date, *, levels: Iterable[str] | None = None) -> Unit | None:
+    """The unit a code means on a date, or None."""
+    digits = _digits(raw)
+    if digits is None:
+        return None
+    for level, code in _candidates(digits, levels):
+        unit = Unit.objects.valid_at(on).filter(level=level, code=code).first()
+        if unit:
+            return unit
+    return None
+
+
+def _last_ended(raw: str, on: dt.date) -> Unit | None:
+    for level, code in _candidates(raw):
+        unit = (
+            Unit.objects.filter(level=level, code=code, valid_to__lt=on)
+            .order_by("-valid_to")
+            .first()
+        )
+        if unit:
+            return unit
+    return None
+
+
+@dataclass(frozen=True)
+class Area:
+    """An area selector resolved: the entities located in one of `roots` (or below them) on
+    `location_date` are in the area."""
+
+    code: str
+    name: str
+    as_of: dt.date
+    location_date: dt.date
+    roots: tuple[int, ...]
+    approximate: bool = False
+    unit: Unit | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "as_of": self.as_of.isoformat(),
+            "approximate": self.approximate,
+        }
+
+
+def descendant_ids(unit: Unit, on: dt.date) -> set[int]:
+    ids = {unit.pk}
+    below = Unit.objects.valid_at(on).filter(Q(province=unit) | Q(district=unit) | Q(parent=unit))
+    ids.update(below.values_list("pk", flat=True))
+    return ids
+
+
+def successors(unit: Unit, on: dt.date) -> tuple[set[int], bool]:
+    """The units that took over `unit`'s territory, followed forward to `on`, and whether
+    any of them also took territory from elsewhere (the result is then approximate)."""
+    found: set[int] = set()
+    approximate = False
+    frontier = [unit]
+    seen: set[int] = set()
+    while frontier:
+        current = frontier.pop()
+        if current.pk in seen:
+            continue
+        seen.add(current.pk)
+        assert current.valid_to is not None
+        territory = descendant_ids(current, current.valid_to)
+        used = Succession.objects.filter(old_units__in=territory).distinct().prefetch_related(
+            "old_units", "new_units"
+        )
+        for succession in used:
+            olds = {u.pk for u in succession.old_units.all()}
+            if not succession.only_old_territory or not olds <= territory:
+                approximate = True
+            for new in succession.new_units.all():
+                if new.valid_to is not None and new.valid_to < on:
+                    frontier.append(new)
+                else:
+                    found.add(new.pk)
+    return found, approximate
+
+
+def resolve_area(raw: str | int, on: dt.date) -> Area:
+    """DOMAIN.md §3: the code read at `on`. A unit that ended before `on` means its
+    territory: up to the year of its end, the entities located in it on its last day;
+    after that year, the entities in the units that succeeded it."""
+    digits = _digits(raw)
+    if digits is None:
+        raise AreaError(_("Mã đơn vị hành chính “%(code)s” không hợp lệ.") % {"code": raw})
+    unit = unit_at(digits, on)
+    if unit is not None:
+        return Area(unit.code, unit.name, on, on, (unit.pk,), unit=unit)
+    ended = _last_ended(digits, on)
+    if ended is None:
+        raise AreaError(
+            _("Không có đơn vị hành chính mã %(code)s vào ngày %(date)s.")
+            % {"code": digits, "date": on.strftime("%d/%m/%Y")}
+        )
+    assert ended.valid_to is not None
+    if on.year <= ended.valid_to.year:
+        return Area(ended.code, ended.name, on, ended.valid_to, (ended.pk,), unit=ended)
+    found, approximate = successors(ended, on)
+    notes: tuple[str, ...] = ()
+    if not found:
+        notes = (
+            _("Chưa ghi nhận đơn vị kế thừa %(name)s sau ngày %(end)s.")
+            % {"name": ended.name, "end": ended.valid_to.strftime("%d/%m/%Y")},
+        )
+    return Area(ended.code, ended.name, on, on, tuple(sorted(found)), approximate, ended, notes)
+
+
+def unit_in_area_q(area: Area) -> Q:
+    """Q over Unit: the unit is one of the area's roots or lies below one of them."""
+    roots = list(area.roots)
+    return Q(pk__in=roots) | Q(district__in=roots) | Q(province__in=roots)
+
+
+def located_in_q(area: Area, prefix: str = "unit") -> Q:
+    """Q over a model with a FK `prefix` to Unit: the unit is one of the area's roots or
+    lies below one of them."""
+    roots = list(area.roots)
+    return (
+        Q(**{f"{prefix}__in": roots})
+        | Q(**{f"{prefix}__district__in": roots})
+        | Q(**{f"{prefix}__province__in": roots})
+    )
+
+
+@transaction.atomic
+def record_succession(
+    *,
+    date: dt.date,
+    old_codes: Iterable[str],
+    new_codes: Iterable[str],
+    only_old_territory: bool,
+    verified: bool = False,
+    source: str = "",
+    note: str = "",
+    user: object | None = None,
+) -> Succession:
+    """Old codes are read on the day before `date`, new codes on `date`."""
+    day_before = date - dt.timedelta(days=1)
+    olds = [_require(code, day_before) for code in old_codes]
+    news = [_require(code, date) for code in new_codes]
+    if not olds or not news:
+        raise AreaError(_("Cần ít nhất một đơn vị cũ và một đơn vị mới."))
+    succession = Succession.objects.create(
+        date=date,
+        only_old_territory=only_old_territory,
+        verified=verified,
+        source=source,
+        note=note,
+        created_by=user if getattr(user, "pk", None) else None,  # type: ignore[misc]
+    )
+    succession.old_units.set(olds)
+    succession.new_units.set(news)
+    return succession
+
+
+def _require(code: str, on: dt.date) -> Unit:
+    unit = unit_at(code, on)
+    if unit is None:
+        raise AreaError(
+            _("Không có đơn vị hành chính mã %(code)s vào ngày %(date)s.")
+            % {"code": code, "date": on.strftime("%d/%m/%Y")}
+        )
+    return unit

@@ -1,0 +1,290 @@
+"""The registry: cooperatives and cooperative groups, their dated status and location
+history, yearly figures and OCOP products (DOMAIN.md §2, §6).
+
+Every range rule of §6 that a database can check is a constraint here, so that the web
+forms, the import and the API cannot disagree; the rest lives in `validation.py`.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from kttt.lib.text import fold, sort_key
+
+MAX_COUNT = 1_000_000
+MAX_MONEY = Decimal(1_000_000_000)
+MIN_YEAR = 1950
+
+
+class Kind(models.TextChoices):
+    HTX = "htx", _("Hợp tác xã")
+    LHHTX = "lhhtx", _("Liên hiệp hợp tác xã")
+    THT = "tht", _("Tổ hợp tác")
+
+
+class Sector(models.TextChoices):
+    NONG_NGHIEP = "nong_nghiep", _("Nông - lâm nghiệp, thủy sản")
+    THUONG_MAI_DICH_VU = "thuong_mai_dich_vu", _("Thương mại - dịch vụ")
+    XAY_DUNG = "xay_dung", _("Xây dựng, sản xuất vật liệu xây dựng")
+    CONG_NGHIEP = "cong_nghiep", _("Công nghiệp, tiểu thủ công nghiệp")
+    VAN_TAI = "van_tai", _("Vận tải")
+    TIN_DUNG = "tin_dung", _("Quỹ tín dụng nhân dân")
+    MOI_TRUONG = "moi_truong", _("Vệ sinh môi trường")
+    KHAC = "khac", _("Khác")
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", _("Đang hoạt động")
+    PAUSED = "paused", _("Tạm ngừng hoạt động")
+    DISSOLVED = "dissolved", _("Giải thể")
+    BANKRUPT = "bankrupt", _("Phá sản")
+    REVOKED = "revoked", _("Bị thu hồi giấy chứng nhận")
+
+
+# A status change to one of these ends the entity (indicator coops_dissolved).
+ENDING_STATUSES = (Status.DISSOLVED, Status.BANKRUPT, Status.REVOKED)
+
+
+class Grade(models.TextChoices):
+    TOT = "tot", _("Tốt")
+    KHA = "kha", _("Khá")
+    TRUNG_BINH = "trung_binh", _("Trung bình")
+    YEU = "yeu", _("Yếu")
+
+
+class OcopLevel(models.TextChoices):
+    HUYEN = "huyen", _("Huyện")
+    TINH = "tinh", _("Tỉnh")
+    TRUNG_UONG = "trung_uong", _("Trung ương")
+
+
+class Entity(models.Model):
+    """A cooperative (HTX), union of cooperatives (LHHTX) or cooperative group (THT)."""
+
+    code = models.CharField(_("mã số HTX"), max_length=20, unique=True)
+    name = models.CharField(_("tên"), max_length=255)
+    kind = models.CharField(_("loại hình"), max_length=5, choices=Kind.choices, default=Kind.HTX)
+    sector = models.CharField(_("lĩnh vực"), max_length=20, choices=Sector.choices)
+    established_on = models.DateField(_("ngày thành lập"))
+    is_model_coop = models.BooleanField(_("HTX kiểu mới (QĐ 167)"), default=False)
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
+    representative = models.CharField(_("người đại diện theo pháp luật"), max_length=120, blank=True)
+    # Derived from name on save: diacritic-free search text and the Vietnamese sort key.
+    search_text = models.CharField(max_length=300, editable=False, db_index=True)
+    sort_name = models.CharField(max_length=1200, editable=False, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("HTX / THT")
+        verbose_name_plural = _("HTX / THT")
+        ordering = ["sort_name", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Za-z0-9-]{1,20}$"), name="entity_code_format"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self.derive()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_text", "sort_name"}
+        super().save(*args, **kwargs)
+
+    def derive(self) -> None:
+        """Fill the derived columns (bulk_create does not call save())."""
+        self.search_text = f"{fold(self.name)} {self.code.lower()}"
+        self.sort_name = sort_key(self.name)
+
+
+class StatusChange(models.Model):
+    """Status is a dated history. Before its first change an entity is active from its
+    establishment date."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="status_changes")
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices)
+    date = models.DateField(_("ngày đổi trạng thái"))
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("thay đổi trạng thái")
+        verbose_name_plural = _("lịch sử trạng thái")
+        ordering = ["entity", "date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "date"], name="status_one_per_day"),
+        ]
+        indexes = [models.Index(fields=["status", "date"])]
+
+
+class Location(models.Model):
+    """Where an entity is: the commune-level unit, from `valid_from` until the next row."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="locations")
+    unit = models.ForeignKey(
+        "areas.Unit", verbose_name=_("xã, phường, thị trấn"), on_delete=models.PROTECT,
+        related_name="locations",
+    )
+    valid_from = models.DateField(_("từ ngày"))
+    succession = models.ForeignKey(
+        "areas.Succession", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("địa bàn")
+        verbose_name_plural = _("lịch sử địa bàn")
+        ordering = ["entity", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "valid_from"], name="location_one_per_day"),
+        ]
+
+
+def _count(name: str) -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(name, null=True, blank=True)
+
+
+def _money(name: str) -> models.DecimalField:
+    return models.DecimalField(name, max_digits=16, decimal_places=3, null=True, blank=True)
+
+
+def _between(field: str, low: object, high: object, label: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": low, f"{field}__lte": high}),
+        name=f"yearly_{label}_range",
+    )
+
+
+COUNT_FIELDS = (
+    "members", "workers", "workers_trained", "managers",
+    "managers_primary", "managers_intermediate", "managers_college", "managers_university",
+)
+MONEY_FIELDS = ("charter_capital", "revenue", "profit", "income_avg", "tax")
+
+
+class YearlyReport(models.Model):
+    """Số liệu năm: one row per entity and year. A blank figure is unknown, not zero.
+    Money is in triệu đồng."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="reports")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    members = _count(_("số thành viên"))
+    workers = _count(_("lao động thường xuyên"))
+    workers_trained = _count(_("lao động qua đào tạo nghề"))
+    managers = _count(_("cán bộ quản lý"))
+    # A manager counts once, at the highest level reached.
+    managers_primary = _count(_("CBQL sơ cấp"))
+    managers_intermediate = _count(_("CBQL trung cấp"))
+    managers_college = _count(_("CBQL cao đẳng"))
+    managers_university = _count(_("CBQL đại học trở lên"))
+    charter_capital = _money(_("vốn điều lệ (triệu đồng)"))
+    revenue = _money(_("doanh thu (triệu đồng)"))
+    profit = _money(_("lợi nhuận (triệu đồng)"))
+    income_avg = _money(_("thu nhập bình quân (triệu đồng/người/năm)"))
+    tax = _money(_("nộp ngân sách (triệu đồng)"))
+    grade = models.CharField(_("xếp loại"), max_length=10, choices=Grade.choices, blank=True)
+    hightech = models.BooleanField(_("ứng dụng công nghệ cao"), default=False)
+    value_chain = models.BooleanField(_("liên kết chuỗi giá trị"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("số liệu năm")
+        verbose_name_plural = _("số liệu năm")
+        ordering = ["entity", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "year"], name="yearly_one_per_year"),
+            models.CheckConstraint(condition=Q(year__gte=MIN_YEAR), name="yearly_year_min"),
+            *[_between(f, 0, MAX_COUNT, f) for f in COUNT_FIELDS],
+            *[_between(f, 0, MAX_MONEY, f) for f in MONEY_FIELDS if f != "profit"],
+            _between("profit", -MAX_MONEY, MAX_MONEY, "profit"),
+            models.CheckConstraint(
+                condition=Q(workers_trained__isnull=True)
+                | Q(workers__isnull=True)
+                | Q(workers_trained__lte=F("workers")),
+                name="yearly_trained_le_workers",
+            ),
+            models.CheckConstraint(
+                condition=Q(managers__isnull=True)
+                | Q(
+                    managers__gte=models.functions.Coalesce(F("managers_primary"), 0)
+                    + models.functions.Coalesce(F("managers_intermediate"), 0)
+                    + models.functions.Coalesce(F("managers_college"), 0)
+                    + models.functions.Coalesce(F("managers_university"), 0)
+                ),
+                name="yearly_manager_levels_le_managers",
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "entity"])]
+
+    def __str__(self) -> str:
+        return f"{self.entity} – {self.year}"
+
+    @property
+    def managers_trained(self) -> int:
+        return sum(
+            getattr(self, f) or 0
+            for f in ("managers_primary", "managers_intermediate", "managers_college",
+                      "managers_university")
+        )
+
+
+class OcopProduct(models.Model):
+    """OCOP (QĐ 148/QĐ-TTg 2023): a certificate is valid 36 months from recognition."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="ocop_products")
+    name = models.CharField(_("tên sản phẩm"), max_length=255)
+    stars = models.PositiveSmallIntegerField(_("số sao"))
+    recognized_on = models.DateField(_("ngày công nhận"))
+    level = models.CharField(_("cấp công nhận"), max_length=12, choices=OcopLevel.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("sản phẩm OCOP")
+        verbose_name_plural = _("sản phẩm OCOP")
+        ordering = ["entity", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["entity", "name"], name="ocop_one_name_per_entity"),
+            models.CheckConstraint(condition=Q(stars__gte=3, stars__lte=5), name="ocop_stars_3_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.stars}★)"
+
+    @property
+    def valid_until(self):  # type: ignore[no-untyped-def]
+        """The last day of validity: recognition + 36 months, exclusive (DOMAIN.md §4)."""
+        from kttt.lib.dates import add_months
+
+        return add_months(self.recognized_on, 36)
+
+
+class AuditEntry(models.Model):
+    """Who changed what, when: one row per created, changed or deleted record."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Tạo mới")
+        UPDATE = "update", _("Sửa")
+        DELETE = "delete", _("Xóa")
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="audit_entries")
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("người thực hiện"),
+    )
+    action = models.CharField(_("thao tác"), max_length=6, choices=Action.choices)
+    # What was touched: "entity", "yearly:2023", "ocop:<name>", "status", "location".
+    target = models.CharField(_("đối tượng"), max_length=300)
+    changes = models.JSONField(_("thay đổi"), default=dict)
+    source = models.CharField(_("nguồn"), max_length=20, default="web")
+
+    class Meta:
+        verbose_name = _("nhật ký thay đổi")
+        verbose_name_plural = _("nhật ký thay đổi")
+        ordering = ["-at", "-pk"]

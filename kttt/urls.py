@@ -1,0 +1,9 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("kttt.registry.urls")),
+    path("", include("kttt.accounts.urls")),
+    path("areas/", include("kttt.areas.urls")),
+    path("admin/", admin.site.urls),
+]
