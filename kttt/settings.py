@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "kttt.areas",
     "kttt.accounts",
     "kttt.registry",
+    "kttt.indicators",
 ]
 
 MIDDLEWARE = [

@@ -79,9 +79,15 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "mat-khau-thu-nghiem")
+
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy's signature
+        obj.set_password(extracted or "mat-khau-thu-nghiem")
+        if create:
+            obj.save(update_fields=["password"])
 
 
 def user_with_role(role: str, area_code: str = "", cooperative: Entity | None = None,

@@ -96,3 +96,19 @@ def test_it_refuses_to_load_twice(demo):
         call_command("load_demo")
     call_command("load_demo", if_empty=True)  # a no-op, as `make run` uses it
     assert Entity.objects.count() == 37
+
+
+def test_the_indicators_command_gives_the_plans_figures(demo, capsys):
+    import json
+
+    call_command("indicators", year=2021, area="109", format="json")
+    result = json.loads(capsys.readouterr().out)
+    got = result["indicators"]
+    assert (got["coops_active"], got["members"], got["workers"], got["capital"]) == (
+        27, 213, 79, 63090)
+    assert (got["revenue"], got["income_avg"], got["tax"]) == (19682, 46.5, 1152)
+    assert (got["managers"], got["managers_trained"], got["workers_trained"]) == (54, 15, 12)
+    assert round(got["managers_trained_pct"], 2) == 27.78
+    sectors = result["by_sector"]
+    assert [sectors[s]["coops_active"] for s in ("nong_nghiep", "thuong_mai_dich_vu", "xay_dung")] == [9, 10, 8]
+    assert [sectors[s]["capital"] for s in ("nong_nghiep", "thuong_mai_dich_vu", "xay_dung")] == [18590, 19000, 25500]

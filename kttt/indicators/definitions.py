@@ -1,0 +1,96 @@
+"""Every indicator of DOMAIN.md §4, declared once: code, Vietnamese name, unit and the
+definition as a person reads it. docs/indicators.md is generated from this table and a test
+fails when the two disagree."""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name: str | Promise
+    unit: str | Promise
+    definition: str | Promise
+    percent: bool = False
+
+
+HTX = _("HTX")
+PEOPLE = _("người")
+MILLION = _("triệu đồng")
+PCT = "%"
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator("coops_active", _("Số HTX đang hoạt động"), HTX,
+              _("P: HTX thành lập đến ngày tham chiếu D, có địa bàn trong vùng tại D và trạng "
+                "thái Đang hoạt động tại D.")),
+    Indicator("coops_new", _("Số HTX thành lập mới"), HTX,
+              _("HTX thành lập trong năm, có địa bàn trong vùng tại D, bất kể trạng thái.")),
+    Indicator("coops_dissolved", _("Số HTX giải thể, phá sản, bị thu hồi"), HTX,
+              _("HTX trong vùng chuyển sang Giải thể, Phá sản hoặc Bị thu hồi giấy chứng nhận "
+                "trong năm.")),
+    Indicator("reports_received", _("Số HTX có báo cáo số liệu năm"), HTX,
+              _("R: các HTX của P có số liệu năm.")),
+    Indicator("reporting_rate_pct", _("Tỷ lệ HTX có báo cáo"), PCT,
+              _("reports_received / coops_active × 100."), percent=True),
+    Indicator("members", _("Tổng số thành viên"), PEOPLE, _("Σ số thành viên trên R.")),
+    Indicator("workers", _("Lao động thường xuyên"), PEOPLE, _("Σ lao động thường xuyên trên R.")),
+    Indicator("workers_trained", _("Lao động qua đào tạo nghề"), PEOPLE,
+              _("Σ lao động qua đào tạo nghề trên R.")),
+    Indicator("workers_trained_pct", _("Tỷ lệ lao động qua đào tạo nghề"), PCT,
+              _("workers_trained / workers × 100."), percent=True),
+    Indicator("managers", _("Cán bộ quản lý"), PEOPLE, _("Σ cán bộ quản lý trên R.")),
+    Indicator("managers_trained", _("Cán bộ quản lý đã qua đào tạo"), PEOPLE,
+              _("Σ (sơ cấp + trung cấp + cao đẳng + đại học trở lên) trên R.")),
+    Indicator("managers_trained_pct", _("Tỷ lệ cán bộ quản lý đã qua đào tạo"), PCT,
+              _("managers_trained / managers × 100."), percent=True),
+    Indicator("capital", _("Vốn điều lệ"), MILLION, _("Σ vốn điều lệ trên R.")),
+    Indicator("revenue", _("Doanh thu"), MILLION, _("Σ doanh thu trên R.")),
+    Indicator("revenue_avg", _("Doanh thu bình quân một HTX"), _("triệu đồng/HTX"),
+              _("revenue / reports_received.")),
+    Indicator("profit", _("Lợi nhuận"), MILLION, _("Σ lợi nhuận trên R.")),
+    Indicator("profit_avg", _("Lợi nhuận bình quân một HTX"), _("triệu đồng/HTX"),
+              _("profit / reports_received.")),
+    Indicator("tax", _("Nộp ngân sách"), MILLION, _("Σ nộp ngân sách trên R.")),
+    Indicator("income_avg", _("Thu nhập bình quân của lao động thường xuyên"),
+              _("triệu đồng/người/năm"),
+              _("Σ(thu nhập × lao động) / Σ lao động, trên các dòng của R có lao động > 0 và có "
+                "thu nhập.")),
+    Indicator("income_growth_pct", _("Tăng trưởng thu nhập bình quân"), PCT,
+              _("(income_avg năm Y / income_avg năm Y−1 − 1) × 100, cùng vùng chọn."),
+              percent=True),
+    Indicator("coops_classified", _("Số HTX được xếp loại"), HTX,
+              _("Các dòng của R có xếp loại.")),
+    Indicator("coops_effective", _("Số HTX hoạt động hiệu quả"), HTX,
+              _("Các dòng của R xếp loại Tốt hoặc Khá (theo cấu hình KTTT_EFFECTIVE_GRADES).")),
+    Indicator("coops_effective_pct", _("Tỷ lệ HTX hoạt động hiệu quả"), PCT,
+              _("coops_effective / coops_classified × 100."), percent=True),
+    Indicator("agri_coops", _("Số HTX nông nghiệp có báo cáo"), HTX,
+              _("Các dòng của R thuộc lĩnh vực Nông - lâm nghiệp, thủy sản.")),
+    Indicator("agri_hightech", _("Số HTX nông nghiệp ứng dụng công nghệ cao"), HTX,
+              _("Trong agri_coops, các dòng có ứng dụng công nghệ cao = Có.")),
+    Indicator("agri_hightech_pct", _("Tỷ lệ HTX nông nghiệp ứng dụng công nghệ cao"), PCT,
+              _("agri_hightech / agri_coops × 100."), percent=True),
+    Indicator("value_chain_coops", _("Số HTX liên kết chuỗi giá trị"), HTX,
+              _("Các dòng của R có liên kết chuỗi giá trị = Có.")),
+    Indicator("value_chain_pct", _("Tỷ lệ HTX liên kết chuỗi giá trị"), PCT,
+              _("value_chain_coops / reports_received × 100."), percent=True),
+    Indicator("ocop_coops", _("Số HTX có sản phẩm OCOP còn hiệu lực"), HTX,
+              _("Các HTX của P có ít nhất một sản phẩm OCOP công nhận đến D và D trước ngày "
+                "công nhận + 36 tháng.")),
+    Indicator("ocop_products", _("Số sản phẩm OCOP còn hiệu lực"), _("sản phẩm"),
+              _("Các sản phẩm OCOP còn hiệu lực tại D của các HTX trên.")),
+    Indicator("coops_mgr_primary", _("Số HTX có CBQL trình độ sơ cấp trở lên"), HTX,
+              _("Các dòng của R có ít nhất một cán bộ quản lý từ sơ cấp trở lên.")),
+    Indicator("coops_mgr_primary_pct", _("Tỷ lệ HTX có CBQL trình độ sơ cấp trở lên"), PCT,
+              _("coops_mgr_primary / reports_received × 100."), percent=True),
+    Indicator("coops_mgr_intermediate", _("Số HTX có CBQL trình độ trung cấp trở lên"), HTX,
+              _("Các dòng của R có ít nhất một cán bộ quản lý từ trung cấp trở lên.")),
+    Indicator("coops_mgr_intermediate_pct", _("Tỷ lệ HTX có CBQL trình độ trung cấp trở lên"),
+              PCT, _("coops_mgr_intermediate / reports_received × 100."), percent=True),
+)
+BY_CODE = {i.code: i for i in INDICATORS}
+SECTOR_FIELDS = ("coops_active", "members", "workers", "capital", "revenue", "income_avg",
+                 "coops_active_pct", "members_pct", "workers_pct", "capital_pct")

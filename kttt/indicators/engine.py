@@ -1,0 +1,233 @@
+"""The indicator engine (DOMAIN.md §4): every indicator for a year, an area selector and a
+kind, in a fixed handful of aggregate queries whatever the number of cooperatives."""
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from kttt.areas.services import Area, resolve_area
+from kttt.indicators.definitions import INDICATORS
+from kttt.lib.dates import add_months, year_end
+from kttt.registry.models import (
+    ENDING_STATUSES,
+    Entity,
+    Kind,
+    OcopProduct,
+    Sector,
+    StatusChange,
+    YearlyReport,
+)
+from kttt.registry.queries import active_at, in_area
+
+Number = int | float | None
+LEVELS_PRIMARY = ("managers_primary", "managers_intermediate", "managers_college",
+                  "managers_university")
+LEVELS_INTERMEDIATE = LEVELS_PRIMARY[1:]
+
+
+def _levels(fields: tuple[str, ...]) -> Any:
+    return sum((Coalesce(F(f), 0) for f in fields), Value(0))
+
+
+def _income_x_workers() -> ExpressionWrapper:
+    return ExpressionWrapper(F("income_avg") * F("workers"),
+                             output_field=DecimalField(max_digits=24, decimal_places=3))
+
+
+_WITH_INCOME = Q(workers__gt=0, income_avg__isnull=False)
+
+
+def _row_aggregates() -> dict[str, Any]:
+    effective = [g.strip() for g in settings.KTTT_EFFECTIVE_GRADES]
+    return {
+        "rows": Count("pk"),
+        "s_members": Sum("members"),
+        "s_workers": Sum("workers"),
+        "s_workers_trained": Sum("workers_trained"),
+        "s_managers": Sum("managers"),
+        "s_managers_trained": Sum(_levels(LEVELS_PRIMARY)),
+        "s_capital": Sum("charter_capital"),
+        "s_revenue": Sum("revenue"),
+        "s_profit": Sum("profit"),
+        "s_tax": Sum("tax"),
+        "s_income_x_workers": Sum(_income_x_workers(), filter=_WITH_INCOME),
+        "s_income_workers": Sum("workers", filter=_WITH_INCOME),
+        "n_classified": Count("pk", filter=~Q(grade="")),
+        "n_effective": Count("pk", filter=Q(grade__in=effective)),
+        "n_hightech": Count("pk", filter=Q(hightech=True)),
+        "n_value_chain": Count("pk", filter=Q(value_chain=True)),
+        "n_mgr_primary": Count("pk", filter=Q(_mgr_primary__gt=0)),
+        "n_mgr_intermediate": Count("pk", filter=Q(_mgr_intermediate__gt=0)),
+    }
+
+
+def reports_of(population: QuerySet[Entity], year: int) -> QuerySet[YearlyReport]:
+    """R: the yearly rows for `year` of the entities in P."""
+    return YearlyReport.objects.filter(year=year, entity__in=population.values("pk")).alias(
+        _mgr_primary=_levels(LEVELS_PRIMARY), _mgr_intermediate=_levels(LEVELS_INTERMEDIATE)
+    )
+
+
+def population(area: Area, kind: str) -> QuerySet[Entity]:
+    """P: entities of the kind, established by D, located in the area, active at D."""
+    return active_at(in_area(Entity.objects.filter(kind=kind), area), area.as_of)
+
+
+def _num(value: Any) -> Number:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value  # type: ignore[no-any-return]
+
+
+def ratio(numerator: Any, denominator: Any, scale: int = 1) -> float | None:
+    """A ratio whose denominator is 0 or missing is null, never 0."""
+    if numerator is None or not denominator:
+        return None
+    return float(Decimal(numerator) * scale / Decimal(denominator))
+
+
+def _sum(groups: Mapping[str, Mapping[str, Any]], key: str) -> Any:
+    values = [g[key] for g in groups.values() if g.get(key) is not None]
+    return sum(values, Decimal(0) if values and isinstance(values[0], Decimal) else 0) if values else None
+
+
+def _income(rows: Mapping[str, Any]) -> float | None:
+    return ratio(rows.get("s_income_x_workers"), rows.get("s_income_workers"))
+
+
+def income_avg(area: Area, kind: str, year: int) -> float | None:
+    rows = reports_of(population(area, kind), year).aggregate(
+        s_income_x_workers=Sum(_income_x_workers(), filter=_WITH_INCOME),
+        s_income_workers=Sum("workers", filter=_WITH_INCOME),
+    )
+    return _income(rows)
+
+
+def valid_ocop(population_qs: QuerySet[Entity], on: dt.date) -> list[tuple[int, int]]:
+    """(entity id, product id) of the OCOP products valid at `on`: recognised on or before
+    it, and `on` before recognition + 36 months. The month arithmetic is done in Python so
+    that month ends and leap days follow one rule on every database."""
+    candidates = OcopProduct.objects.filter(
+        entity__in=population_qs.values("pk"),
+        recognized_on__lte=on,
+        recognized_on__gt=on - dt.timedelta(days=37 * 31),
+    ).values_list("entity_id", "pk", "recognized_on")
+    return [(e, p) for e, p, rec in candidates if on < add_months(rec, 36)]
+
+
+def compute(year: int, area_code: str | None = None, kind: str = Kind.HTX) -> dict[str, Any]:
+    """The object of the command-line and API contract (DOMAIN.md §4)."""
+    as_of = year_end(year)
+    area = resolve_area(area_code or settings.KTTT_HOME_AREA, as_of)
+    p = population(area, kind)
+    p_sector = dict(p.order_by().values("sector").annotate(n=Count("pk")).values_list("sector", "n"))
+    groups = {
+        row.pop("entity__sector"): row
+        for row in reports_of(p, year).order_by().values("entity__sector").annotate(**_row_aggregates())
+    }
+    located = in_area(Entity.objects.filter(kind=kind), area)
+    coops_new = located.filter(established_on__year=year).count()
+    ended = StatusChange.objects.filter(
+        entity=OuterRef("pk"), status__in=ENDING_STATUSES, date__year=year
+    )
+    coops_dissolved = located.filter(Exists(ended)).count()
+    ocop = valid_ocop(p, as_of)
+    previous_income = _previous_income(area_code, kind, year)
+
+    total = {key: _sum(groups, key) for key in _row_aggregates()}
+    active = sum(p_sector.values())
+    received = total["rows"] or 0
+    agri = groups.get(Sector.NONG_NGHIEP, {})
+    values: dict[str, Any] = {
+        "coops_active": active,
+        "coops_new": coops_new,
+        "coops_dissolved": coops_dissolved,
+        "reports_received": received,
+        "reporting_rate_pct": ratio(received, active, 100),
+        "members": _num(total["s_members"]),
+        "workers": _num(total["s_workers"]),
+        "workers_trained": _num(total["s_workers_trained"]),
+        "workers_trained_pct": ratio(total["s_workers_trained"], total["s_workers"], 100),
+        "managers": _num(total["s_managers"]),
+        "managers_trained": _num(total["s_managers_trained"]),
+        "managers_trained_pct": ratio(total["s_managers_trained"], total["s_managers"], 100),
+        "capital": _num(total["s_capital"]),
+        "revenue": _num(total["s_revenue"]),
+        "revenue_avg": ratio(total["s_revenue"], received),
+        "profit": _num(total["s_profit"]),
+        "profit_avg": ratio(total["s_profit"], received),
+        "tax": _num(total["s_tax"]),
+        "income_avg": _income(total),
+        "income_growth_pct": None,
+        "coops_classified": total["n_classified"] or 0,
+        "coops_effective": total["n_effective"] or 0,
+        "coops_effective_pct": ratio(total["n_effective"], total["n_classified"], 100),
+        "agri_coops": agri.get("rows", 0),
+        "agri_hightech": agri.get("n_hightech", 0),
+        "agri_hightech_pct": ratio(agri.get("n_hightech"), agri.get("rows"), 100),
+        "value_chain_coops": total["n_value_chain"] or 0,
+        "value_chain_pct": ratio(total["n_value_chain"], received, 100),
+        "ocop_coops": len({e for e, _p in ocop}),
+        "ocop_products": len(ocop),
+        "coops_mgr_primary": total["n_mgr_primary"] or 0,
+        "coops_mgr_primary_pct": ratio(total["n_mgr_primary"], received, 100),
+        "coops_mgr_intermediate": total["n_mgr_intermediate"] or 0,
+        "coops_mgr_intermediate_pct": ratio(total["n_mgr_intermediate"], received, 100),
+    }
+    if values["income_avg"] is not None and previous_income:
+        values["income_growth_pct"] = (values["income_avg"] / previous_income - 1) * 100
+    assert set(values) == {i.code for i in INDICATORS}
+    return {
+        "year": year,
+        "area": area.as_json(),
+        "kind": kind,
+        "indicators": values,
+        "by_sector": _by_sector(p_sector, groups, values),
+        "checks": [],
+    }
+
+
+def _previous_income(area_code: str | None, kind: str, year: int) -> float | None:
+    try:
+        area = resolve_area(area_code or settings.KTTT_HOME_AREA, year_end(year - 1))
+    except ValueError:
+        return None  # the code meant nothing a year earlier: no growth can be computed
+    return income_avg(area, kind, year - 1)
+
+
+def _by_sector(p_sector: Mapping[str, int], groups: Mapping[str, Mapping[str, Any]],
+               totals: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    result = {}
+    for sector in Sector.values:
+        rows = groups.get(sector, {})
+        values = {
+            "coops_active": p_sector.get(sector, 0),
+            "members": _num(rows.get("s_members")),
+            "workers": _num(rows.get("s_workers")),
+            "capital": _num(rows.get("s_capital")),
+            "revenue": _num(rows.get("s_revenue")),
+            "income_avg": _income(rows),
+        }
+        values["coops_active_pct"] = ratio(values["coops_active"], totals["coops_active"], 100)
+        for key in ("members", "workers", "capital"):
+            values[f"{key}_pct"] = ratio(values[key], totals[key], 100)
+        result[sector] = values
+    return result
