@@ -101,8 +101,9 @@ class Scope:
         from kttt.areas.models import Unit
 
         for m, area in self.areas:
-            if m.role in REGISTRY_WRITERS:
-                if Unit.objects.filter(unit_in_area_q(area), pk=unit_id).exists():
+            if m.role in REGISTRY_WRITERS and (
+                Unit.objects.filter(unit_in_area_q(area), pk=unit_id).exists()
+            ):
                     return True
         return False
 

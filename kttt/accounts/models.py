@@ -20,14 +20,22 @@ class Membership(models.Model):
     """A user's role in an area. A user may hold several (a commune officer for two communes).
     The area is a code read at today's date, like every area selector (DOMAIN.md §3)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(_("vai trò"), max_length=12, choices=Role.choices)
     area_code = models.CharField(
-        _("mã địa bàn"), max_length=5, blank=True,
+        _("mã địa bàn"),
+        max_length=5,
+        blank=True,
         help_text=_("Để trống với quản trị hệ thống: toàn bộ dữ liệu."),
     )
     cooperative = models.ForeignKey(
-        "registry.Entity", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        "registry.Entity",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
         verbose_name=_("HTX"),
     )
     department = models.CharField(_("phòng ban"), max_length=120, blank=True)

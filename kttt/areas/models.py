@@ -43,8 +43,12 @@ class Unit(models.Model):
     # What the name calls it: tỉnh, thành phố, huyện, thị xã, xã, phường, thị trấn.
     division_type = models.CharField(_("loại"), max_length=20)
     parent = models.ForeignKey(
-        "self", verbose_name=_("trực thuộc"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("trực thuộc"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     # Denormalised ancestors (a unit's parent never changes within its validity), so that
     # "located in area A" is one indexed comparison, not a recursive walk.
@@ -103,7 +107,9 @@ class Unit(models.Model):
         """Name with code and, for a unit that has ended, its last day."""
         if self.valid_to:
             return _("%(name)s (%(code)s, đến %(end)s)") % {
-                "name": self.name, "code": self.code, "end": self.valid_to.strftime("%d/%m/%Y")
+                "name": self.name,
+                "code": self.code,
+                "end": self.valid_to.strftime("%d/%m/%Y"),
             }
         return f"{self.name} ({self.code})"
 
@@ -113,10 +119,15 @@ class Succession(models.Model):
     `date` for the entities in the old units; it never rewrites history."""
 
     date = models.DateField(_("ngày hiệu lực"))
-    old_units = models.ManyToManyField(Unit, related_name="succeeded_by", verbose_name=_("đơn vị cũ"))
-    new_units = models.ManyToManyField(Unit, related_name="successor_of", verbose_name=_("đơn vị mới"))
+    old_units = models.ManyToManyField(
+        Unit, related_name="succeeded_by", verbose_name=_("đơn vị cũ")
+    )
+    new_units = models.ManyToManyField(
+        Unit, related_name="successor_of", verbose_name=_("đơn vị mới")
+    )
     only_old_territory = models.BooleanField(
-        _("đơn vị mới chỉ gồm địa bàn của đơn vị cũ"), default=True,
+        _("đơn vị mới chỉ gồm địa bàn của đơn vị cũ"),
+        default=True,
         help_text=_("Bỏ chọn khi đơn vị mới còn nhận thêm địa bàn từ nơi khác."),
     )
     verified = models.BooleanField(_("đã xác minh theo văn bản chính thức"), default=False)

@@ -45,34 +45,62 @@ def load_lai_chau(apps: Any, schema_editor: Any) -> None:
 
     def make(code: int, name: str, level: str, width: int, **extra: Any) -> Any:
         return Unit.objects.create(
-            code=str(code).zfill(width), name=name, level=level,
-            division_type=division_type(name), sort_name=sort_key(name), **extra,
+            code=str(code).zfill(width),
+            name=name,
+            level=level,
+            division_type=division_type(name),
+            sort_name=sort_key(name),
+            **extra,
         )
 
     province = make(
-        before["code"], before["name"], "province", 2,
+        before["code"],
+        before["name"],
+        "province",
+        2,
         source=SOURCE_BEFORE + " " + SOURCE_AFTER,
     )
     old: dict[int, Any] = {}
     for district_data in before["districts"]:
         district = make(
-            district_data["code"], district_data["name"], "district", 3,
-            parent=province, province=province, valid_to=LAST_OLD_DAY, source=SOURCE_BEFORE,
+            district_data["code"],
+            district_data["name"],
+            "district",
+            3,
+            parent=province,
+            province=province,
+            valid_to=LAST_OLD_DAY,
+            source=SOURCE_BEFORE,
         )
         old[district_data["code"]] = district
         for ward in district_data["wards"]:
             old[ward["code"]] = make(
-                ward["code"], ward["name"], "commune", 5, parent=district, province=province,
-                district=district, valid_to=LAST_OLD_DAY, source=SOURCE_BEFORE,
+                ward["code"],
+                ward["name"],
+                "commune",
+                5,
+                parent=district,
+                province=province,
+                district=district,
+                valid_to=LAST_OLD_DAY,
+                source=SOURCE_BEFORE,
             )
     new: dict[int, Any] = {}
     for ward in after["wards"]:
         new[ward["code"]] = make(
-            ward["code"], ward["name"], "commune", 5, parent=province, province=province,
-            valid_from=REFORM_DAY, source=SOURCE_AFTER,
+            ward["code"],
+            ward["name"],
+            "commune",
+            5,
+            parent=province,
+            province=province,
+            valid_from=REFORM_DAY,
+            source=SOURCE_AFTER,
         )
 
-    def succession(olds: list[int], news: list[int], only_old: bool, source: str, note: str) -> None:
+    def succession(
+        olds: list[int], news: list[int], only_old: bool, source: str, note: str
+    ) -> None:
         s = Succession.objects.create(
             date=REFORM_DAY, only_old_territory=only_old, verified=False, source=source, note=note
         )
@@ -80,20 +108,26 @@ def load_lai_chau(apps: Any, schema_editor: Any) -> None:
         s.new_units.set([new[c] for c in news])
 
     succession(
-        [109], [3549, 3394, 3571, 3562, 3583], False,
+        [109],
+        [3549, 3394, 3571, 3562, 3583],
+        False,
         SOURCE_AFTER,
         "Huyện Phong Thổ (109) chấm dứt ngày 30/6/2025; địa bàn thuộc 5 xã mới. Xã Sin Suối Hồ "
         "còn nhận Xã Thèn Sin của Huyện Tam Đường nên số liệu theo địa bàn huyện cũ là gần đúng. "
         "Chưa đối chiếu phụ lục Nghị quyết 1670.",
     )
     succession(
-        [3592, 3394], [3394], True,
+        [3592, 3394],
+        [3394],
+        True,
         SOURCE_AFTER,
         "Xã Sin Suối Hồ mới (3394) gồm Xã Sin Suối Hồ cũ (3592) và Xã Thèn Sin (3394 cũ, Huyện "
         "Tam Đường). CHƯA XÁC MINH: danh sách xã cũ có thể chưa đầy đủ.",
     )
     succession(
-        [3580, 3577, 3583], [3583], True,
+        [3580, 3577, 3583],
+        [3583],
+        True,
         "Nguồn thứ cấp, chưa đối chiếu phụ lục Nghị quyết 1670/NQ-UBTVQH15.",
         "Xã Khổng Lào mới = Hoang Thèn + Bản Lang + Khổng Lào. CHƯA XÁC MINH.",
     )

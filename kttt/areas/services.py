@@ -107,8 +107,10 @@ def successors(unit: Unit, on: dt.date) -> tuple[set[int], bool]:
         seen.add(current.pk)
         assert current.valid_to is not None
         territory = descendant_ids(current, current.valid_to)
-        used = Succession.objects.filter(old_units__in=territory).distinct().prefetch_related(
-            "old_units", "new_units"
+        used = (
+            Succession.objects.filter(old_units__in=territory)
+            .distinct()
+            .prefetch_related("old_units", "new_units")
         )
         for succession in used:
             olds = {u.pk for u in succession.old_units.all()}

@@ -22,6 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from kttt.areas.services import Area, resolve_area
+from kttt.indicators import checks
 from kttt.indicators.definitions import INDICATORS
 from kttt.lib.dates import add_months, year_end
 from kttt.registry.models import (
@@ -36,8 +37,12 @@ from kttt.registry.models import (
 from kttt.registry.queries import active_at, in_area
 
 Number = int | float | None
-LEVELS_PRIMARY = ("managers_primary", "managers_intermediate", "managers_college",
-                  "managers_university")
+LEVELS_PRIMARY = (
+    "managers_primary",
+    "managers_intermediate",
+    "managers_college",
+    "managers_university",
+)
 LEVELS_INTERMEDIATE = LEVELS_PRIMARY[1:]
 
 
@@ -46,8 +51,9 @@ def _levels(fields: tuple[str, ...]) -> Any:
 
 
 def _income_x_workers() -> ExpressionWrapper:
-    return ExpressionWrapper(F("income_avg") * F("workers"),
-                             output_field=DecimalField(max_digits=24, decimal_places=3))
+    return ExpressionWrapper(
+        F("income_avg") * F("workers"), output_field=DecimalField(max_digits=24, decimal_places=3)
+    )
 
 
 _WITH_INCOME = Q(workers__gt=0, income_avg__isnull=False)
@@ -106,7 +112,11 @@ def ratio(numerator: Any, denominator: Any, scale: int = 1) -> float | None:
 
 def _sum(groups: Mapping[str, Mapping[str, Any]], key: str) -> Any:
     values = [g[key] for g in groups.values() if g.get(key) is not None]
-    return sum(values, Decimal(0) if values and isinstance(values[0], Decimal) else 0) if values else None
+    return (
+        sum(values, Decimal(0) if values and isinstance(values[0], Decimal) else 0)
+        if values
+        else None
+    )
 
 
 def _income(rows: Mapping[str, Any]) -> float | None:
@@ -138,10 +148,15 @@ def compute(year: int, area_code: str | None = None, kind: str = Kind.HTX) -> di
     as_of = year_end(year)
     area = resolve_area(area_code or settings.KTTT_HOME_AREA, as_of)
     p = population(area, kind)
-    p_sector = dict(p.order_by().values("sector").annotate(n=Count("pk")).values_list("sector", "n"))
+    p_sector = dict(
+        p.order_by().values("sector").annotate(n=Count("pk")).values_list("sector", "n")
+    )
     groups = {
         row.pop("entity__sector"): row
-        for row in reports_of(p, year).order_by().values("entity__sector").annotate(**_row_aggregates())
+        for row in reports_of(p, year)
+        .order_by()
+        .values("entity__sector")
+        .annotate(**_row_aggregates())
     }
     located = in_area(Entity.objects.filter(kind=kind), area)
     coops_new = located.filter(established_on__year=year).count()
@@ -195,13 +210,15 @@ def compute(year: int, area_code: str | None = None, kind: str = Kind.HTX) -> di
     if values["income_avg"] is not None and previous_income:
         values["income_growth_pct"] = (values["income_avg"] / previous_income - 1) * 100
     assert set(values) == {i.code for i in INDICATORS}
+    by_sector = _by_sector(p_sector, groups, values)
+    context = checks.Context(year, kind, area, p, reports_of(p, year))
     return {
         "year": year,
         "area": area.as_json(),
         "kind": kind,
         "indicators": values,
-        "by_sector": _by_sector(p_sector, groups, values),
-        "checks": [],
+        "by_sector": by_sector,
+        "checks": checks.sector_sum_check(by_sector, values) + checks.run_checks(context),
     }
 
 
@@ -213,8 +230,9 @@ def _previous_income(area_code: str | None, kind: str, year: int) -> float | Non
     return income_avg(area, kind, year - 1)
 
 
-def _by_sector(p_sector: Mapping[str, int], groups: Mapping[str, Mapping[str, Any]],
-               totals: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+def _by_sector(
+    p_sector: Mapping[str, int], groups: Mapping[str, Mapping[str, Any]], totals: Mapping[str, Any]
+) -> dict[str, dict[str, Any]]:
     result = {}
     for sector in Sector.values:
         rows = groups.get(sector, {})

@@ -12,7 +12,7 @@ class InvalidDate(ValueError):
 
 
 def parse_date(text: str) -> dt.date | None:
-    """"05/03/2025" (also 5-3-2025, 05.03.2025) or ISO "2025-03-05" -> date.
+    """ "05/03/2025" (also 5-3-2025, 05.03.2025) or ISO "2025-03-05" -> date.
 
     Returns None when the text is not in a date form; raises InvalidDate when it is in a
     date form but no such day exists.

@@ -1,4 +1,4 @@
-"""Vietnamese numbers: "63.090" is sixty-three thousand and ninety, "46,5" is forty-six and a half."""
+"""Vietnamese numbers: "63.090" is sixty-three thousand and ninety; "46,5" is 46.5."""
 
 import re
 from decimal import Decimal, InvalidOperation

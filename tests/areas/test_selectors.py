@@ -102,13 +102,18 @@ def test_it_reads_an_ended_district_through_its_successors_afterwards(world):
     assert area.name == "Huyện Phong Thổ"
     assert area.approximate is True  # Sin Suối Hồ also took Thèn Sin from Tam Đường
     assert {Unit.objects.get(pk=pk).name for pk in area.roots} == {
-        "Xã Phong Thổ", "Xã Sin Suối Hồ", "Xã Dào San", "Xã Sì Lở Lầu", "Xã Khổng Lào"
+        "Xã Phong Thổ",
+        "Xã Sin Suối Hồ",
+        "Xã Dào San",
+        "Xã Sì Lở Lầu",
+        "Xã Khổng Lào",
     }
     # TOWN's commune has no commune-level succession recorded: it stays in an ended unit
     # and is not found until an administrator records where it went.
     assert codes("109", 2026) == ["LATE", "SSH", "THENSIN"]
-    record_succession(date=D(2025, 7, 1), old_codes=["3549"], new_codes=["3549"],
-                      only_old_territory=True)
+    record_succession(
+        date=D(2025, 7, 1), old_codes=["3549"], new_codes=["3549"], only_old_territory=True
+    )
     apply_all()
     assert codes("109", 2026) == ["LATE", "SSH", "THENSIN", "TOWN"]
 
@@ -124,8 +129,9 @@ def test_it_treats_a_current_unit_as_exact(world):
 
 
 def test_it_is_not_approximate_when_successors_took_only_old_territory(phong_tho):
-    record_succession(date=D(2025, 7, 1), old_codes=["110"], new_codes=["3595", "3618"],
-                      only_old_territory=True)
+    record_succession(
+        date=D(2025, 7, 1), old_codes=["110"], new_codes=["3595", "3618"], only_old_territory=True
+    )
     area = resolve_area("110", D(2026, 12, 31))
     assert area.approximate is False
     assert {Unit.objects.get(pk=pk).name for pk in area.roots} == {"Xã Than Uyên", "Xã Mường Than"}
@@ -147,21 +153,27 @@ def test_it_notes_an_ended_unit_with_no_successor():
 
 def test_it_never_rewrites_history_and_applies_once(world):
     town = world["town"]
-    record_succession(date=D(2025, 7, 1), old_codes=["3549"], new_codes=["3549"],
-                      only_old_territory=True)
+    record_succession(
+        date=D(2025, 7, 1), old_codes=["3549"], new_codes=["3549"], only_old_territory=True
+    )
     apply_all()
     before = list(town.locations.values_list("unit__name", "valid_from"))
     apply_all()
-    assert list(town.locations.values_list("unit__name", "valid_from")) == before == [
-        ("Thị trấn Phong Thổ", D(2015, 1, 1)),
-        ("Xã Phong Thổ", D(2025, 7, 1)),
-    ]
+    assert (
+        list(town.locations.values_list("unit__name", "valid_from"))
+        == before
+        == [
+            ("Thị trấn Phong Thổ", D(2015, 1, 1)),
+            ("Xã Phong Thổ", D(2025, 7, 1)),
+        ]
+    )
     assert town.audit_entries.filter(target="location").count() == 1
 
 
 def test_it_leaves_a_split_for_a_person_to_decide(world):
-    succession = record_succession(date=D(2025, 7, 1), old_codes=["3549"],
-                                   new_codes=["3549", "3571"], only_old_territory=True)
+    succession = record_succession(
+        date=D(2025, 7, 1), old_codes=["3549"], new_codes=["3549", "3571"], only_old_territory=True
+    )
     moved, undecided = services.apply_succession(succession=succession)
     assert moved == []
     assert [e.code for e in undecided] == ["TOWN"]
@@ -170,8 +182,9 @@ def test_it_leaves_a_split_for_a_person_to_decide(world):
 
 def test_it_refuses_a_succession_whose_codes_do_not_exist_at_its_date():
     with pytest.raises(AreaError, match="3550"):
-        record_succession(date=D(2025, 7, 1), old_codes=["3549"], new_codes=["3550"],
-                          only_old_territory=True)
+        record_succession(
+            date=D(2025, 7, 1), old_codes=["3549"], new_codes=["3550"], only_old_territory=True
+        )
 
 
 def test_it_reads_status_at_the_reference_date(phong_tho):

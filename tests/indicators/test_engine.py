@@ -25,25 +25,64 @@ def data(phong_tho):
     u = phong_tho
     a = entity("A", u.tt_phong_tho, established=D(2015, 1, 1), sector=NN)
     yearly(a, 2021, workers=4, income_avg=36)
-    yearly(a, 2022, members=10, workers=4, workers_trained=2, managers=2, managers_primary=1,
-           charter_capital=1000, revenue=500, profit=50, income_avg=40, tax=10, grade="tot",
-           hightech=True)
+    yearly(
+        a,
+        2022,
+        members=10,
+        workers=4,
+        workers_trained=2,
+        managers=2,
+        managers_primary=1,
+        charter_capital=1000,
+        revenue=500,
+        profit=50,
+        income_avg=40,
+        tax=10,
+        grade="tot",
+        hightech=True,
+    )
     services.save_ocop(entity=a, name="Cũ", values={"stars": 3, "recognized_on": D(2019, 12, 31)})
     services.save_ocop(entity=a, name="Mới", values={"stars": 4, "recognized_on": D(2020, 1, 1)})
     b = entity("B", u.mu_sang, established=D(2016, 1, 1), sector=TM)
     yearly(b, 2021, workers=2, income_avg=30)
-    yearly(b, 2022, members=8, workers=0, managers=1, managers_intermediate=1,
-           charter_capital=2000, revenue=300, profit=-20, tax=5, grade="kha", value_chain=True)
+    yearly(
+        b,
+        2022,
+        members=8,
+        workers=0,
+        managers=1,
+        managers_intermediate=1,
+        charter_capital=2000,
+        revenue=300,
+        profit=-20,
+        tax=5,
+        grade="kha",
+        value_chain=True,
+    )
     c = entity("C", u.tt_phong_tho, established=D(2017, 1, 1), sector=NN)
     services.change_status(entity=c, status=Status.PAUSED, date=D(2022, 6, 1))
     yearly(c, 2022, members=99, workers=99)
-    services.save_ocop(entity=c, name="Tạm ngừng", values={"stars": 3, "recognized_on": D(2022, 1, 1)})
+    services.save_ocop(
+        entity=c, name="Tạm ngừng", values={"stars": 3, "recognized_on": D(2022, 1, 1)}
+    )
     e = entity("E", u.ban_lang, established=D(2018, 1, 1), sector=NN)
     services.change_status(entity=e, status=Status.DISSOLVED, date=D(2023, 3, 1))
-    services.save_ocop(entity=e, name="Ngày 0", values={"stars": 3, "recognized_on": D(2022, 12, 31)})
+    services.save_ocop(
+        entity=e, name="Ngày 0", values={"stars": 3, "recognized_on": D(2022, 12, 31)}
+    )
     f = entity("F", unit("3571"), established=D(2022, 5, 1), sector=XD)
-    yearly(f, 2022, members=7, workers=2, managers=1, charter_capital=500, revenue=100,
-           profit=10, income_avg=50, tax=1)
+    yearly(
+        f,
+        2022,
+        members=7,
+        workers=2,
+        managers=1,
+        charter_capital=500,
+        revenue=100,
+        profit=10,
+        income_avg=50,
+        tax=1,
+    )
     g = entity("G", u.tt_phong_tho, established=D(2010, 1, 1), sector=XD)
     services.change_status(entity=g, status=Status.DISSOLVED, date=D(2022, 9, 1))
     yearly(entity("T", u.tt_phong_tho, kind=Kind.THT), 2022, members=50, workers=5)
@@ -56,22 +95,43 @@ def test_it_computes_every_indicator_by_hand(data):
     # P = {A, B, E, F}: C paused before D, G dissolved in 2022, T/L other kinds, X elsewhere.
     # R = {A, B, F}: E sent no report.
     expected = {
-        "coops_active": 4, "coops_new": 1, "coops_dissolved": 1, "reports_received": 3,
+        "coops_active": 4,
+        "coops_new": 1,
+        "coops_dissolved": 1,
+        "reports_received": 3,
         "reporting_rate_pct": 75.0,
-        "members": 25, "workers": 6, "workers_trained": 2, "workers_trained_pct": 2 / 6 * 100,
-        "managers": 4, "managers_trained": 2, "managers_trained_pct": 50.0,
-        "capital": 3500, "revenue": 900, "revenue_avg": 300.0, "profit": 40,
-        "profit_avg": 40 / 3, "tax": 16,
+        "members": 25,
+        "workers": 6,
+        "workers_trained": 2,
+        "workers_trained_pct": 2 / 6 * 100,
+        "managers": 4,
+        "managers_trained": 2,
+        "managers_trained_pct": 50.0,
+        "capital": 3500,
+        "revenue": 900,
+        "revenue_avg": 300.0,
+        "profit": 40,
+        "profit_avg": 40 / 3,
+        "tax": 16,
         # (40×4 + 50×2) / (4 + 2); B has no workers. 2021: (36×4 + 30×2) / 6 = 34.
-        "income_avg": 260 / 6, "income_growth_pct": (260 / 6 / 34 - 1) * 100,
-        "coops_classified": 2, "coops_effective": 2, "coops_effective_pct": 100.0,
-        "agri_coops": 1, "agri_hightech": 1, "agri_hightech_pct": 100.0,
-        "value_chain_coops": 1, "value_chain_pct": 100 / 3,
+        "income_avg": 260 / 6,
+        "income_growth_pct": (260 / 6 / 34 - 1) * 100,
+        "coops_classified": 2,
+        "coops_effective": 2,
+        "coops_effective_pct": 100.0,
+        "agri_coops": 1,
+        "agri_hightech": 1,
+        "agri_hightech_pct": 100.0,
+        "value_chain_coops": 1,
+        "value_chain_pct": 100 / 3,
         # A's 31/12/2019 certificate ended on 31/12/2022 (D is not before it); its 01/01/2020
         # one is valid; E's was recognised on D itself. C is paused, so not in P.
-        "ocop_coops": 2, "ocop_products": 2,
-        "coops_mgr_primary": 2, "coops_mgr_primary_pct": 200 / 3,
-        "coops_mgr_intermediate": 1, "coops_mgr_intermediate_pct": 100 / 3,
+        "ocop_coops": 2,
+        "ocop_products": 2,
+        "coops_mgr_primary": 2,
+        "coops_mgr_primary_pct": 200 / 3,
+        "coops_mgr_intermediate": 1,
+        "coops_mgr_intermediate_pct": 100 / 3,
     }
     assert set(got) == {i.code for i in INDICATORS}
     for code, value in expected.items():
@@ -98,8 +158,14 @@ def test_it_counts_other_kinds_only_when_asked(data):
 def test_it_gives_null_not_zero_when_a_ratio_has_nothing_below_it(phong_tho):
     got = compute(2022, "109")["indicators"]
     assert got["coops_active"] == 0
-    for code in ("reporting_rate_pct", "income_avg", "coops_effective_pct", "revenue_avg",
-                 "agri_hightech_pct", "income_growth_pct"):
+    for code in (
+        "reporting_rate_pct",
+        "income_avg",
+        "coops_effective_pct",
+        "revenue_avg",
+        "agri_hightech_pct",
+        "income_growth_pct",
+    ):
         assert got[code] is None, code
 
 
@@ -119,8 +185,14 @@ def test_it_uses_a_fixed_number_of_queries(phong_tho):
 def test_the_command_prints_the_contract_json(data, capsys):
     call_command("indicators", year=2022, area="109", format="json")
     result = json.loads(capsys.readouterr().out)
-    assert result["area"] == {"code": "109", "name": "Huyện Phong Thổ", "as_of": "2022-12-31",
-                              "approximate": False}
+    assert result["area"] == {
+        "code": "109",
+        "name": "Huyện Phong Thổ",
+        "as_of": "2022-12-31",
+        "approximate": False,
+    }
     assert result["kind"] == "htx"
     assert result["indicators"]["members"] == 25
-    assert result["checks"] == []
+    checks = {c["rule"]: c["entities"] for c in result["checks"]}
+    # E sent no report; A's 01/01/2020 certificate ends on 01/01/2023, within 90 days.
+    assert checks == {"missing_report": ["E"], "ocop_expiring": ["A"]}

@@ -11,9 +11,17 @@ from kttt.lib.text import fold, sort_key
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("63.090", "63090"), ("46,5", "46.5"), ("1.234,5", "1234.5"), ("46.5", "46.5"),
-     ("1.234", "1234"), ("1.234.567", "1234567"), (" 12 ", "12"), ("-3,25", "-3.25"),
-     ("0", "0")],
+    [
+        ("63.090", "63090"),
+        ("46,5", "46.5"),
+        ("1.234,5", "1234.5"),
+        ("46.5", "46.5"),
+        ("1.234", "1234"),
+        ("1.234.567", "1234567"),
+        (" 12 ", "12"),
+        ("-3,25", "-3.25"),
+        ("0", "0"),
+    ],
 )
 def test_it_reads_vietnamese_and_plain_numbers(text, value):
     assert parse_number(text) == Decimal(value)
@@ -26,8 +34,15 @@ def test_it_refuses_what_is_not_a_number(text):
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(63090, "63.090"), (Decimal("46.5"), "46,5"), (27.7777, "27,78"), (0, "0"),
-     (Decimal("-1234.5"), "-1.234,5"), (1152, "1.152"), (Decimal("19682.000"), "19.682")],
+    [
+        (63090, "63.090"),
+        (Decimal("46.5"), "46,5"),
+        (27.7777, "27,78"),
+        (0, "0"),
+        (Decimal("-1234.5"), "-1.234,5"),
+        (1152, "1.152"),
+        (Decimal("19682.000"), "19.682"),
+    ],
 )
 def test_it_writes_numbers_the_vietnamese_way(value, text):
     assert format_number(value) == text
@@ -69,5 +84,16 @@ def test_it_folds_case_and_diacritics():
 def test_it_sorts_in_vietnamese_alphabetical_order():
     names = ["Đông", "Bình", "Ăn", "Dương", "An", "Ân", "Ơn", "Ông", "Uyên", "Ưng", "Hà", "Ha"]
     assert sorted(names, key=sort_key) == [
-        "An", "Ăn", "Ân", "Bình", "Dương", "Đông", "Ha", "Hà", "Ông", "Ơn", "Uyên", "Ưng"
+        "An",
+        "Ăn",
+        "Ân",
+        "Bình",
+        "Dương",
+        "Đông",
+        "Ha",
+        "Hà",
+        "Ông",
+        "Ơn",
+        "Uyên",
+        "Ưng",
     ]

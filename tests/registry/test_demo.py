@@ -31,13 +31,26 @@ def rows_2021(**filters):
 def test_it_reproduces_the_plans_2021_totals(demo):
     active, rows = rows_2021()
     totals = rows.aggregate(
-        n_members=Sum("members"), n_workers=Sum("workers"), capital=Sum("charter_capital"),
-        total_revenue=Sum("revenue"), total_tax=Sum("tax"), n_managers=Sum("managers"),
+        n_members=Sum("members"),
+        n_workers=Sum("workers"),
+        capital=Sum("charter_capital"),
+        total_revenue=Sum("revenue"),
+        total_tax=Sum("tax"),
+        n_managers=Sum("managers"),
         trained_workers=Sum("workers_trained"),
         trained_managers=Sum(
-            sum((Coalesce(F(f), 0) for f in ("managers_primary", "managers_intermediate",
-                                              "managers_college", "managers_university")),
-                Value(0))
+            sum(
+                (
+                    Coalesce(F(f), 0)
+                    for f in (
+                        "managers_primary",
+                        "managers_intermediate",
+                        "managers_college",
+                        "managers_university",
+                    )
+                ),
+                Value(0),
+            )
         ),
         income_x_workers=Sum(F("income_avg") * F("workers")),
     )
@@ -62,7 +75,9 @@ def test_it_reproduces_the_plans_2021_totals(demo):
         ("xay_dung", 8, 61, 30, 25500),
     ],
 )
-def test_it_reproduces_the_plans_2021_sector_figures(demo, sector, coops, members, workers, capital):
+def test_it_reproduces_the_plans_2021_sector_figures(
+    demo, sector, coops, members, workers, capital
+):
     active, rows = rows_2021(entity__sector=sector)
     totals = rows.aggregate(m=Sum("members"), w=Sum("workers"), c=Sum("charter_capital"))
     assert active.filter(sector=sector).count() == coops
@@ -77,7 +92,9 @@ def test_it_keeps_the_district_countable_after_the_reform(demo):
     found = in_area(Entity.objects.all(), area)
     # 27 + 6 later HTX + 1 founded after the reform + 3 THT, all in the five new communes.
     assert found.count() == 37
-    assert not Location.objects.filter(valid_from__gt=dt.date(2025, 7, 1), succession__isnull=False).exists()
+    assert not Location.objects.filter(
+        valid_from__gt=dt.date(2025, 7, 1), succession__isnull=False
+    ).exists()
 
 
 def test_it_creates_an_account_for_every_role(demo):
@@ -105,10 +122,20 @@ def test_the_indicators_command_gives_the_plans_figures(demo, capsys):
     result = json.loads(capsys.readouterr().out)
     got = result["indicators"]
     assert (got["coops_active"], got["members"], got["workers"], got["capital"]) == (
-        27, 213, 79, 63090)
+        27,
+        213,
+        79,
+        63090,
+    )
     assert (got["revenue"], got["income_avg"], got["tax"]) == (19682, 46.5, 1152)
     assert (got["managers"], got["managers_trained"], got["workers_trained"]) == (54, 15, 12)
     assert round(got["managers_trained_pct"], 2) == 27.78
     sectors = result["by_sector"]
-    assert [sectors[s]["coops_active"] for s in ("nong_nghiep", "thuong_mai_dich_vu", "xay_dung")] == [9, 10, 8]
-    assert [sectors[s]["capital"] for s in ("nong_nghiep", "thuong_mai_dich_vu", "xay_dung")] == [18590, 19000, 25500]
+    assert [
+        sectors[s]["coops_active"] for s in ("nong_nghiep", "thuong_mai_dich_vu", "xay_dung")
+    ] == [9, 10, 8]
+    assert [sectors[s]["capital"] for s in ("nong_nghiep", "thuong_mai_dich_vu", "xay_dung")] == [
+        18590,
+        19000,
+        25500,
+    ]

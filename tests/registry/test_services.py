@@ -51,8 +51,9 @@ def test_it_refuses_ocop_stars_out_of_range(coop):
 def test_it_records_who_changed_what(coop):
     officer = user_with_role("planning", "109")
     yearly(coop, 2021, members=10, revenue=100)
-    services.save_yearly(entity=coop, year=2021, values={"members": 12, "revenue": Decimal(100)},
-                         user=officer)
+    services.save_yearly(
+        entity=coop, year=2021, values={"members": 12, "revenue": Decimal(100)}, user=officer
+    )
     services.update_entity(entity=coop, values={"name": "HTX Phúc Hưng Mới"}, user=officer)
     latest = list(coop.audit_entries.order_by("pk").values_list("target", "action", "changes"))
     assert latest[-2] == ("yearly:2021", "update", {"members": [10, 12]})
