@@ -104,7 +104,7 @@ class Scope:
             if m.role in REGISTRY_WRITERS and (
                 Unit.objects.filter(unit_in_area_q(area), pk=unit_id).exists()
             ):
-                    return True
+                return True
         return False
 
 
