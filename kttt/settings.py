@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "kttt.accounts",
     "kttt.registry",
     "kttt.indicators",
+    "kttt.plans",
 ]
 
 MIDDLEWARE = [
@@ -157,9 +158,7 @@ X_FRAME_OPTIONS = "DENY"
 
 # Upload limits: an .xlsx of 30.000 entities with 4 years of data is about 10 MB.
 KTTT_IMPORT_MAX_BYTES = envint("KTTT_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
-KTTT_IMPORT_MAX_UNCOMPRESSED_BYTES = envint(
-    "KTTT_IMPORT_MAX_UNCOMPRESSED_BYTES", 500 * 1024 * 1024
-)
+KTTT_IMPORT_MAX_UNCOMPRESSED_BYTES = envint("KTTT_IMPORT_MAX_UNCOMPRESSED_BYTES", 500 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -119,16 +119,31 @@ def _sum(groups: Mapping[str, Mapping[str, Any]], key: str) -> Any:
     )
 
 
+def _income_exact(rows: Mapping[str, Any]) -> Decimal | None:
+    numerator, denominator = rows.get("s_income_x_workers"), rows.get("s_income_workers")
+    if numerator is None or not denominator:
+        return None
+    return Decimal(numerator) / Decimal(denominator)
+
+
 def _income(rows: Mapping[str, Any]) -> float | None:
-    return ratio(rows.get("s_income_x_workers"), rows.get("s_income_workers"))
+    exact = _income_exact(rows)
+    return None if exact is None else float(exact)
 
 
-def income_avg(area: Area, kind: str, year: int) -> float | None:
+def growth_pct(current: Decimal | None, previous: Decimal | None) -> float | None:
+    """In Decimal: 42,8 after 40 is exactly 7 %, which binary floats make 6,999…"""
+    if current is None or not previous:
+        return None
+    return float((current / previous - 1) * 100)
+
+
+def income_avg(area: Area, kind: str, year: int) -> Decimal | None:
     rows = reports_of(population(area, kind), year).aggregate(
         s_income_x_workers=Sum(_income_x_workers(), filter=_WITH_INCOME),
         s_income_workers=Sum("workers", filter=_WITH_INCOME),
     )
-    return _income(rows)
+    return _income_exact(rows)
 
 
 def valid_ocop(population_qs: QuerySet[Entity], on: dt.date) -> list[tuple[int, int]]:
@@ -191,7 +206,7 @@ def compute(year: int, area_code: str | None = None, kind: str = Kind.HTX) -> di
         "profit_avg": ratio(total["s_profit"], received),
         "tax": _num(total["s_tax"]),
         "income_avg": _income(total),
-        "income_growth_pct": None,
+        "income_growth_pct": growth_pct(_income_exact(total), previous_income),
         "coops_classified": total["n_classified"] or 0,
         "coops_effective": total["n_effective"] or 0,
         "coops_effective_pct": ratio(total["n_effective"], total["n_classified"], 100),
@@ -207,8 +222,6 @@ def compute(year: int, area_code: str | None = None, kind: str = Kind.HTX) -> di
         "coops_mgr_intermediate": total["n_mgr_intermediate"] or 0,
         "coops_mgr_intermediate_pct": ratio(total["n_mgr_intermediate"], received, 100),
     }
-    if values["income_avg"] is not None and previous_income:
-        values["income_growth_pct"] = (values["income_avg"] / previous_income - 1) * 100
     assert set(values) == {i.code for i in INDICATORS}
     by_sector = _by_sector(p_sector, groups, values)
     context = checks.Context(year, kind, area, p, reports_of(p, year))
@@ -222,7 +235,7 @@ def compute(year: int, area_code: str | None = None, kind: str = Kind.HTX) -> di
     }
 
 
-def _previous_income(area_code: str | None, kind: str, year: int) -> float | None:
+def _previous_income(area_code: str | None, kind: str, year: int) -> Decimal | None:
     try:
         area = resolve_area(area_code or settings.KTTT_HOME_AREA, year_end(year - 1))
     except ValueError:

@@ -28,6 +28,7 @@ from kttt.accounts.models import Membership, Role
 from kttt.areas.models import Succession
 from kttt.areas.reference import REFORM_DAY
 from kttt.areas.services import record_succession, unit_at
+from kttt.plans.seed import load_phong_tho_plan
 from kttt.registry import services
 from kttt.registry.models import Entity, Grade, Kind, OcopLevel, Sector, Status
 
@@ -60,6 +61,8 @@ D = dt.date
 
 # 2021 figures, one row per cooperative. Sector sums are checked by tests/registry/test_demo.py
 # against DOMAIN.md §8, computed by hand there.
+# One row per cooperative reads as a table: keep the formatter from exploding it.
+# fmt: off
 COOPS_2021 = [
     Coop("HTX Nông nghiệp Phúc Hưng (minh họa)", NN, "03549", D(2012, 3, 5), 10, 4, 3000, 900, "48.5", 40, 1, "intermediate", T, hightech=True, value_chain=True),
     Coop("HTX Chè Shan tuyết Sì Lở Lầu (minh họa)", NN, "03550", D(2014, 6, 12), 8, 3, 2500, 650, "44.5", 30, 1, "primary", K),
@@ -107,6 +110,7 @@ THT_GROUPS = [
     ("THT-PT-002", "Tổ hợp tác dệt thổ cẩm Sin Suối Hồ (minh họa)", Sector.CONG_NGHIEP, "03592", D(2020, 10, 1)),
     ("THT-PT-003", "Tổ hợp tác chăn nuôi Dào San (minh họa)", NN, "03571", D(2022, 6, 15)),
 ]
+# fmt: on
 
 OCOP = [  # (coop index in COOPS_2021, product, stars, recognised, level)
     (0, "Gạo Séng Cù Phúc Hưng", 3, D(2021, 11, 20), OcopLevel.HUYEN),
@@ -204,7 +208,9 @@ def load(password: str | None = None) -> tuple[str, list[tuple[str, str]]]:
     post_reform = _create(code_for(len(coops)), POST_REFORM_COOP, Kind.HTX)
     groups = [
         services.create_entity(
-            code=code, unit=_commune(commune, est), source=SOURCE,
+            code=code,
+            unit=_commune(commune, est),
+            source=SOURCE,
             values={"name": name, "kind": Kind.THT, "sector": sector, "established_on": est},
         )
         for code, name, sector, commune, est in THT_GROUPS
@@ -220,43 +226,78 @@ def load(password: str | None = None) -> tuple[str, list[tuple[str, str]]]:
             if index == DISSOLVED[0] and year > DISSOLVED[1].year:
                 continue
             step = year - max(c.established.year, 2021)
-            services.save_yearly(entity=entity, year=year, values=_figures(c, year, step),
-                                 source=SOURCE)
+            services.save_yearly(
+                entity=entity, year=year, values=_figures(c, year, step), source=SOURCE
+            )
         for group in groups:
             if group.established_on.year <= year:
                 services.save_yearly(
-                    entity=group, year=year, source=SOURCE,
-                    values={"members": 12, "workers": 6, "revenue": Decimal(180 + 10 * (year - 2021)),
-                            "income_avg": Decimal("38.5")},
+                    entity=group,
+                    year=year,
+                    source=SOURCE,
+                    values={
+                        "members": 12,
+                        "workers": 6,
+                        "revenue": Decimal(180 + 10 * (year - 2021)),
+                        "income_avg": Decimal("38.5"),
+                    },
                 )
-    services.save_yearly(entity=post_reform, year=2025, values=_figures(POST_REFORM_COOP, 2025, 0),
-                         source=SOURCE)
+    services.save_yearly(
+        entity=post_reform, year=2025, values=_figures(POST_REFORM_COOP, 2025, 0), source=SOURCE
+    )
 
-    services.change_status(entity=coops[DISSOLVED[0]], status=Status.DISSOLVED,
-                           date=DISSOLVED[1], source=SOURCE, note="Giải thể tự nguyện")
-    services.change_status(entity=coops[PAUSED[0]], status=Status.PAUSED, date=PAUSED[1],
-                           source=SOURCE, note="Tạm ngừng 12 tháng")
+    services.change_status(
+        entity=coops[DISSOLVED[0]],
+        status=Status.DISSOLVED,
+        date=DISSOLVED[1],
+        source=SOURCE,
+        note="Giải thể tự nguyện",
+    )
+    services.change_status(
+        entity=coops[PAUSED[0]],
+        status=Status.PAUSED,
+        date=PAUSED[1],
+        source=SOURCE,
+        note="Tạm ngừng 12 tháng",
+    )
     for index, product, stars, recognised, level in OCOP:
-        services.save_ocop(entity=coops[index], name=product, source=SOURCE,
-                           values={"stars": stars, "recognized_on": recognised, "level": level})
+        services.save_ocop(
+            entity=coops[index],
+            name=product,
+            source=SOURCE,
+            values={"stars": stars, "recognized_on": recognised, "level": level},
+        )
 
     for olds, new in DEMO_SUCCESSIONS:
         record_succession(
-            date=REFORM_DAY, old_codes=olds, new_codes=[new], only_old_territory=True,
-            verified=False, source="Dữ liệu minh họa",
+            date=REFORM_DAY,
+            old_codes=olds,
+            new_codes=[new],
+            only_old_territory=True,
+            verified=False,
+            source="Dữ liệu minh họa",
             note="MINH HỌA, CHƯA XÁC MINH: chỉ dùng cho dữ liệu mẫu.",
         )
     for succession in Succession.objects.filter(date=REFORM_DAY):
         services.apply_succession(succession=succession, source=SOURCE)
 
+    load_phong_tho_plan()
+
     password = password or secrets.token_urlsafe(9)
     accounts = []
     for username, role, area, department, full_name in ACCOUNTS:
-        user = User.objects.create_user(username=username, password=password,
-                                        first_name=full_name, is_staff=role == Role.ADMIN,
-                                        is_superuser=role == Role.ADMIN)
+        user = User.objects.create_user(
+            username=username,
+            password=password,
+            first_name=full_name,
+            is_staff=role == Role.ADMIN,
+            is_superuser=role == Role.ADMIN,
+        )
         Membership.objects.create(
-            user=user, role=role, area_code=area, department=department,
+            user=user,
+            role=role,
+            area_code=area,
+            department=department,
             cooperative=coops[0] if role == Role.COOPERATIVE else None,
         )
         accounts.append((username, str(Role(role).label)))
@@ -265,8 +306,15 @@ def load(password: str | None = None) -> tuple[str, list[tuple[str, str]]]:
 
 def _create(code: str, c: Coop, kind: str) -> Entity:
     return services.create_entity(
-        code=code, unit=_commune(c.commune, c.established), source=SOURCE,
-        values={"name": c.name, "kind": kind, "sector": c.sector, "established_on": c.established,
-                "address": f"Bản trung tâm, {_commune(c.commune, c.established).name}",
-                "representative": "Nguyễn Văn Minh Họa"},
+        code=code,
+        unit=_commune(c.commune, c.established),
+        source=SOURCE,
+        values={
+            "name": c.name,
+            "kind": kind,
+            "sector": c.sector,
+            "established_on": c.established,
+            "address": f"Bản trung tâm, {_commune(c.commune, c.established).name}",
+            "representative": "Nguyễn Văn Minh Họa",
+        },
     )
