@@ -15,7 +15,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from kttt.indicators.engine import compute
-from kttt.plans.models import Schedule, Comparison, Plan, Target
+from kttt.plans.models import Comparison, Plan, Schedule, Target
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from kttt.plans.models import Schedule, Comparison, Plan, Target
+from kttt.plans.models import Comparison, Plan, Schedule, Target
 
 PHONG_THO_TARGETS = [
     # code, text as written, indicator, comparison, value, expected range, check
