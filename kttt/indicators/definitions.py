@@ -222,3 +222,33 @@ SECTOR_FIELDS = (
     "workers_pct",
     "capital_pct",
 )
+
+
+def markdown() -> str:
+    """docs/indicators.md, generated from the declarations above (`kttt indicator_docs`)."""
+    from django.utils import translation
+
+    with translation.override("vi"):
+        lines = [
+            "# Indicators",
+            "",
+            "Generated from `kttt/indicators/definitions.py` by `kttt indicator_docs`; a test",
+            "fails when this file and the declarations disagree. Contract: DOMAIN.md §4.",
+            "",
+            "For year Y and area A, D = 31/12/Y read through the area selector. **P** = entities",
+            "of the asked kind (default HTX) established on or before D, located in A at D,",
+            "with status Đang hoạt động at D. **R** = the members of P with a yearly row for Y.",
+            "A ratio whose denominator is 0 or missing is `null`. Values are unrounded in JSON.",
+            "",
+            "| code | name | unit | definition |",
+            "|---|---|---|---|",
+        ]
+        for i in INDICATORS:
+            lines.append(f"| `{i.code}` | {i.name} | {i.unit} | {i.definition} |")
+        lines += [
+            "",
+            "`by_sector[code]` gives, per sector: " + ", ".join(f"`{f}`" for f in SECTOR_FIELDS)
+            + ".",
+            "",
+        ]
+    return "\n".join(lines)

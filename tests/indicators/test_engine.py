@@ -196,3 +196,15 @@ def test_the_command_prints_the_contract_json(data, capsys):
     checks = {c["rule"]: c["entities"] for c in result["checks"]}
     # E sent no report; A's 01/01/2020 certificate ends on 01/01/2023, within 90 days.
     assert checks == {"missing_report": ["E"], "ocop_expiring": ["A"]}
+
+
+def test_every_indicator_is_documented_and_the_docs_are_current():
+    from pathlib import Path
+
+    from kttt.indicators.definitions import markdown
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "indicators.md").read_text("utf-8")
+    assert docs == markdown(), "run `kttt indicator_docs` and commit docs/indicators.md"
+    for indicator in INDICATORS:
+        assert f"| `{indicator.code}` |" in docs
+        assert str(indicator.definition).strip()
