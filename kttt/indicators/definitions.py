@@ -2,8 +2,10 @@
 definition as a person reads it. docs/indicators.md is generated from this table and a test
 fails when the two disagree."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +17,38 @@ class Indicator:
     unit: str | Promise
     definition: str | Promise
     percent: bool = False
+    # What a value is made of, for tracing it back (kttt indicators --explain): the set it
+    # counts or sums over ("P", "R", "new", "dissolved", "ocop"), the rows of that set
+    # that count (a filter over YearlyReport for R), and the figure summed, if any.
+    basis: str = "R"
+    rows: Q | Callable[[], Q] | None = None
+    field: str | None = None
+
+    def row_filter(self) -> Q:
+        if self.rows is None:
+            return Q()
+        return self.rows() if callable(self.rows) else self.rows
+
+
+# Row filters over YearlyReport, shared by the definitions below (see engine for the sums).
+TRAINED_MANAGER = (
+    Q(managers_primary__gt=0)
+    | Q(managers_intermediate__gt=0)
+    | Q(managers_college__gt=0)
+    | Q(managers_university__gt=0)
+)
+INTERMEDIATE_MANAGER = (
+    Q(managers_intermediate__gt=0) | Q(managers_college__gt=0) | Q(managers_university__gt=0)
+)
+WITH_INCOME = Q(workers__gt=0, income_avg__isnull=False)
+AGRI = Q(entity__sector="nong_nghiep")
+
+
+def effective() -> Q:
+    """Grades that count as "hoạt động hiệu quả": a setting (DOMAIN.md §2), read per query."""
+    from django.conf import settings
+
+    return Q(grade__in=[g.strip() for g in settings.KTTT_EFFECTIVE_GRADES])
 
 
 HTX = _("HTX")
@@ -31,12 +65,14 @@ INDICATORS: tuple[Indicator, ...] = (
             "P: HTX thành lập đến ngày tham chiếu D, có địa bàn trong vùng tại D và trạng "
             "thái Đang hoạt động tại D."
         ),
+        basis="P",
     ),
     Indicator(
         "coops_new",
         _("Số HTX thành lập mới"),
         HTX,
         _("HTX thành lập trong năm, có địa bàn trong vùng tại D, bất kể trạng thái."),
+        basis="new",
     ),
     Indicator(
         "coops_dissolved",
@@ -46,6 +82,7 @@ INDICATORS: tuple[Indicator, ...] = (
             "HTX trong vùng chuyển sang Giải thể, Phá sản hoặc Bị thu hồi giấy chứng nhận "
             "trong năm."
         ),
+        basis="dissolved",
     ),
     Indicator(
         "reports_received",
@@ -60,13 +97,22 @@ INDICATORS: tuple[Indicator, ...] = (
         _("reports_received / coops_active × 100."),
         percent=True,
     ),
-    Indicator("members", _("Tổng số thành viên"), PEOPLE, _("Σ số thành viên trên R.")),
-    Indicator("workers", _("Lao động thường xuyên"), PEOPLE, _("Σ lao động thường xuyên trên R.")),
+    Indicator(
+        "members", _("Tổng số thành viên"), PEOPLE, _("Σ số thành viên trên R."), field="members"
+    ),
+    Indicator(
+        "workers",
+        _("Lao động thường xuyên"),
+        PEOPLE,
+        _("Σ lao động thường xuyên trên R."),
+        field="workers",
+    ),
     Indicator(
         "workers_trained",
         _("Lao động qua đào tạo nghề"),
         PEOPLE,
         _("Σ lao động qua đào tạo nghề trên R."),
+        field="workers_trained",
     ),
     Indicator(
         "workers_trained_pct",
@@ -74,13 +120,17 @@ INDICATORS: tuple[Indicator, ...] = (
         PCT,
         _("workers_trained / workers × 100."),
         percent=True,
+        field="workers_trained",
     ),
-    Indicator("managers", _("Cán bộ quản lý"), PEOPLE, _("Σ cán bộ quản lý trên R.")),
+    Indicator(
+        "managers", _("Cán bộ quản lý"), PEOPLE, _("Σ cán bộ quản lý trên R."), field="managers"
+    ),
     Indicator(
         "managers_trained",
         _("Cán bộ quản lý đã qua đào tạo"),
         PEOPLE,
         _("Σ (sơ cấp + trung cấp + cao đẳng + đại học trở lên) trên R."),
+        rows=TRAINED_MANAGER,
     ),
     Indicator(
         "managers_trained_pct",
@@ -88,23 +138,28 @@ INDICATORS: tuple[Indicator, ...] = (
         PCT,
         _("managers_trained / managers × 100."),
         percent=True,
+        rows=TRAINED_MANAGER,
     ),
-    Indicator("capital", _("Vốn điều lệ"), MILLION, _("Σ vốn điều lệ trên R.")),
-    Indicator("revenue", _("Doanh thu"), MILLION, _("Σ doanh thu trên R.")),
+    Indicator(
+        "capital", _("Vốn điều lệ"), MILLION, _("Σ vốn điều lệ trên R."), field="charter_capital"
+    ),
+    Indicator("revenue", _("Doanh thu"), MILLION, _("Σ doanh thu trên R."), field="revenue"),
     Indicator(
         "revenue_avg",
         _("Doanh thu bình quân một HTX"),
         _("triệu đồng/HTX"),
         _("revenue / reports_received."),
+        field="revenue",
     ),
-    Indicator("profit", _("Lợi nhuận"), MILLION, _("Σ lợi nhuận trên R.")),
+    Indicator("profit", _("Lợi nhuận"), MILLION, _("Σ lợi nhuận trên R."), field="profit"),
     Indicator(
         "profit_avg",
         _("Lợi nhuận bình quân một HTX"),
         _("triệu đồng/HTX"),
         _("profit / reports_received."),
+        field="profit",
     ),
-    Indicator("tax", _("Nộp ngân sách"), MILLION, _("Σ nộp ngân sách trên R.")),
+    Indicator("tax", _("Nộp ngân sách"), MILLION, _("Σ nộp ngân sách trên R."), field="tax"),
     Indicator(
         "income_avg",
         _("Thu nhập bình quân của lao động thường xuyên"),
@@ -113,6 +168,8 @@ INDICATORS: tuple[Indicator, ...] = (
             "Σ(thu nhập × lao động) / Σ lao động, trên các dòng của R có lao động > 0 và có "
             "thu nhập."
         ),
+        rows=WITH_INCOME,
+        field="income_avg",
     ),
     Indicator(
         "income_growth_pct",
@@ -120,13 +177,22 @@ INDICATORS: tuple[Indicator, ...] = (
         PCT,
         _("(income_avg năm Y / income_avg năm Y−1 − 1) × 100, cùng vùng chọn."),
         percent=True,
+        rows=WITH_INCOME,
+        field="income_avg",
     ),
-    Indicator("coops_classified", _("Số HTX được xếp loại"), HTX, _("Các dòng của R có xếp loại.")),
+    Indicator(
+        "coops_classified",
+        _("Số HTX được xếp loại"),
+        HTX,
+        _("Các dòng của R có xếp loại."),
+        rows=~Q(grade=""),
+    ),
     Indicator(
         "coops_effective",
         _("Số HTX hoạt động hiệu quả"),
         HTX,
         _("Các dòng của R xếp loại Tốt hoặc Khá (theo cấu hình KTTT_EFFECTIVE_GRADES)."),
+        rows=effective,
     ),
     Indicator(
         "coops_effective_pct",
@@ -134,18 +200,21 @@ INDICATORS: tuple[Indicator, ...] = (
         PCT,
         _("coops_effective / coops_classified × 100."),
         percent=True,
+        rows=effective,
     ),
     Indicator(
         "agri_coops",
         _("Số HTX nông nghiệp có báo cáo"),
         HTX,
         _("Các dòng của R thuộc lĩnh vực Nông - lâm nghiệp, thủy sản."),
+        rows=AGRI,
     ),
     Indicator(
         "agri_hightech",
         _("Số HTX nông nghiệp ứng dụng công nghệ cao"),
         HTX,
         _("Trong agri_coops, các dòng có ứng dụng công nghệ cao = Có."),
+        rows=AGRI & Q(hightech=True),
     ),
     Indicator(
         "agri_hightech_pct",
@@ -153,12 +222,14 @@ INDICATORS: tuple[Indicator, ...] = (
         PCT,
         _("agri_hightech / agri_coops × 100."),
         percent=True,
+        rows=AGRI & Q(hightech=True),
     ),
     Indicator(
         "value_chain_coops",
         _("Số HTX liên kết chuỗi giá trị"),
         HTX,
         _("Các dòng của R có liên kết chuỗi giá trị = Có."),
+        rows=Q(value_chain=True),
     ),
     Indicator(
         "value_chain_pct",
@@ -166,6 +237,7 @@ INDICATORS: tuple[Indicator, ...] = (
         PCT,
         _("value_chain_coops / reports_received × 100."),
         percent=True,
+        rows=Q(value_chain=True),
     ),
     Indicator(
         "ocop_coops",
@@ -175,18 +247,21 @@ INDICATORS: tuple[Indicator, ...] = (
             "Các HTX của P có ít nhất một sản phẩm OCOP công nhận đến D và D trước ngày "
             "công nhận + 36 tháng."
         ),
+        basis="ocop",
     ),
     Indicator(
         "ocop_products",
         _("Số sản phẩm OCOP còn hiệu lực"),
         _("sản phẩm"),
         _("Các sản phẩm OCOP còn hiệu lực tại D của các HTX trên."),
+        basis="ocop",
     ),
     Indicator(
         "coops_mgr_primary",
         _("Số HTX có CBQL trình độ sơ cấp trở lên"),
         HTX,
         _("Các dòng của R có ít nhất một cán bộ quản lý từ sơ cấp trở lên."),
+        rows=TRAINED_MANAGER,
     ),
     Indicator(
         "coops_mgr_primary_pct",
@@ -194,12 +269,14 @@ INDICATORS: tuple[Indicator, ...] = (
         PCT,
         _("coops_mgr_primary / reports_received × 100."),
         percent=True,
+        rows=TRAINED_MANAGER,
     ),
     Indicator(
         "coops_mgr_intermediate",
         _("Số HTX có CBQL trình độ trung cấp trở lên"),
         HTX,
         _("Các dòng của R có ít nhất một cán bộ quản lý từ trung cấp trở lên."),
+        rows=INTERMEDIATE_MANAGER,
     ),
     Indicator(
         "coops_mgr_intermediate_pct",
@@ -207,6 +284,7 @@ INDICATORS: tuple[Indicator, ...] = (
         PCT,
         _("coops_mgr_intermediate / reports_received × 100."),
         percent=True,
+        rows=INTERMEDIATE_MANAGER,
     ),
 )
 BY_CODE = {i.code: i for i in INDICATORS}
@@ -247,7 +325,8 @@ def markdown() -> str:
             lines.append(f"| `{i.code}` | {i.name} | {i.unit} | {i.definition} |")
         lines += [
             "",
-            "`by_sector[code]` gives, per sector: " + ", ".join(f"`{f}`" for f in SECTOR_FIELDS)
+            "`by_sector[code]` gives, per sector: "
+            + ", ".join(f"`{f}`" for f in SECTOR_FIELDS)
             + ".",
             "",
         ]

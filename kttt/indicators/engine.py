@@ -23,7 +23,13 @@ from django.db.models.functions import Coalesce
 
 from kttt.areas.services import Area, resolve_area
 from kttt.indicators import checks
-from kttt.indicators.definitions import INDICATORS
+from kttt.indicators.definitions import (
+    INDICATORS,
+    INTERMEDIATE_MANAGER,
+    TRAINED_MANAGER,
+    WITH_INCOME,
+    effective,
+)
 from kttt.lib.dates import add_months, year_end
 from kttt.registry.models import (
     ENDING_STATUSES,
@@ -37,13 +43,7 @@ from kttt.registry.models import (
 from kttt.registry.queries import active_at, in_area
 
 Number = int | float | None
-LEVELS_PRIMARY = (
-    "managers_primary",
-    "managers_intermediate",
-    "managers_college",
-    "managers_university",
-)
-LEVELS_INTERMEDIATE = LEVELS_PRIMARY[1:]
+LEVELS = ("managers_primary", "managers_intermediate", "managers_college", "managers_university")
 
 
 def _levels(fields: tuple[str, ...]) -> Any:
@@ -56,18 +56,17 @@ def _income_x_workers() -> ExpressionWrapper:
     )
 
 
-_WITH_INCOME = Q(workers__gt=0, income_avg__isnull=False)
+_WITH_INCOME = WITH_INCOME
 
 
 def _row_aggregates() -> dict[str, Any]:
-    effective = [g.strip() for g in settings.KTTT_EFFECTIVE_GRADES]
     return {
         "rows": Count("pk"),
         "s_members": Sum("members"),
         "s_workers": Sum("workers"),
         "s_workers_trained": Sum("workers_trained"),
         "s_managers": Sum("managers"),
-        "s_managers_trained": Sum(_levels(LEVELS_PRIMARY)),
+        "s_managers_trained": Sum(_levels(LEVELS)),
         "s_capital": Sum("charter_capital"),
         "s_revenue": Sum("revenue"),
         "s_profit": Sum("profit"),
@@ -75,19 +74,17 @@ def _row_aggregates() -> dict[str, Any]:
         "s_income_x_workers": Sum(_income_x_workers(), filter=_WITH_INCOME),
         "s_income_workers": Sum("workers", filter=_WITH_INCOME),
         "n_classified": Count("pk", filter=~Q(grade="")),
-        "n_effective": Count("pk", filter=Q(grade__in=effective)),
+        "n_effective": Count("pk", filter=effective()),
         "n_hightech": Count("pk", filter=Q(hightech=True)),
         "n_value_chain": Count("pk", filter=Q(value_chain=True)),
-        "n_mgr_primary": Count("pk", filter=Q(_mgr_primary__gt=0)),
-        "n_mgr_intermediate": Count("pk", filter=Q(_mgr_intermediate__gt=0)),
+        "n_mgr_primary": Count("pk", filter=TRAINED_MANAGER),
+        "n_mgr_intermediate": Count("pk", filter=INTERMEDIATE_MANAGER),
     }
 
 
 def reports_of(population: QuerySet[Entity], year: int) -> QuerySet[YearlyReport]:
     """R: the yearly rows for `year` of the entities in P."""
-    return YearlyReport.objects.filter(year=year, entity__in=population.values("pk")).alias(
-        _mgr_primary=_levels(LEVELS_PRIMARY), _mgr_intermediate=_levels(LEVELS_INTERMEDIATE)
-    )
+    return YearlyReport.objects.filter(year=year, entity__in=population.values("pk"))
 
 
 def population(area: Area, kind: str) -> QuerySet[Entity]:

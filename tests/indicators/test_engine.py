@@ -208,3 +208,23 @@ def test_every_indicator_is_documented_and_the_docs_are_current():
     for indicator in INDICATORS:
         assert f"| `{indicator.code}` |" in docs
         assert str(indicator.definition).strip()
+
+
+def test_it_traces_a_figure_to_the_rows_behind_it(data, capsys):
+    call_command("indicators", year=2022, area="109", explain="members", format="json")
+    result = json.loads(capsys.readouterr().out)
+    assert result["value"] == 25
+    assert {(r["code"], r["value"]) for r in result["rows"]} == {("A", 10), ("B", 8), ("F", 7)}
+    assert sum(r["value"] for r in result["rows"]) == result["value"]
+    call_command("indicators", year=2022, area="109", explain="ocop_products", format="json")
+    products = {r["product"] for r in json.loads(capsys.readouterr().out)["rows"]}
+    assert products == {"Mới", "Ngày 0"}
+    call_command("indicators", year=2022, area="109", explain="coops_active", format="json")
+    assert {r["code"] for r in json.loads(capsys.readouterr().out)["rows"]} == {"A", "B", "E", "F"}
+
+
+def test_it_refuses_an_unknown_indicator_in_vietnamese(data):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="Không có chỉ tiêu “nope”"):
+        call_command("indicators", year=2022, explain="nope")

@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 from typing import Any
 
@@ -7,6 +8,8 @@ from django.utils import translation
 from kttt.areas.services import AreaError
 from kttt.indicators.definitions import INDICATORS
 from kttt.indicators.engine import compute
+from kttt.indicators.explain import UnknownIndicator, explain
+from kttt.lib.dates import format_date
 from kttt.lib.numbers import format_number
 from kttt.registry.models import Kind, Sector
 
@@ -19,8 +22,13 @@ class Command(BaseCommand):
         parser.add_argument("--area", help="Mã địa bàn (mặc định: địa bàn của hệ thống).")
         parser.add_argument("--kind", choices=Kind.values, default=Kind.HTX)
         parser.add_argument("--format", choices=["json", "table"], default="table")
+        parser.add_argument(
+            "--explain", metavar="CODE", help="Liệt kê các HTX và dòng số liệu tạo nên chỉ tiêu."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["explain"]:
+            return self.explain(options)
         try:
             result = compute(options["year"], options["area"], options["kind"])
         except AreaError as exc:
@@ -54,3 +62,25 @@ class Command(BaseCommand):
                     f"vốn {format_number(values['capital'])} triệu đồng"
                 )
         return "\n".join(lines)
+
+    def explain(self, options: dict[str, Any]) -> None:
+        try:
+            result = explain(options["year"], options["area"], options["kind"], options["explain"])
+        except (AreaError, UnknownIndicator) as exc:
+            raise CommandError(str(exc)) from None
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(result, ensure_ascii=False))
+            return
+        value = result["value"]
+        self.stdout.write(
+            f"{result['name']} ({result['indicator']}), {result['area']['name']}, năm "
+            f"{result['year']}: {'–' if value is None else format_number(value)}"
+        )
+        for row in result["rows"]:
+            extra = ""
+            if "value" in row:
+                extra = "  " + ("–" if row["value"] is None else format_number(row["value"]))
+            elif "product" in row:
+                recognized = dt.date.fromisoformat(row["recognized_on"])
+                extra = f"  {row['product']} ({format_date(recognized)})"
+            self.stdout.write(f"  {row['code']:<14} {row['name']}{extra}")
