@@ -1,7 +1,7 @@
 """Vietnamese numbers: "63.090" is sixty-three thousand and ninety; "46,5" is 46.5."""
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
 _VIETNAMESE_DECIMAL = re.compile(r"^[+-]?\d+(,\d+)?$")
@@ -36,11 +36,12 @@ def format_number(value: Decimal | float | int | None, decimals: int = 2) -> str
     if value is None:
         return ""
     quantum = Decimal(1).scaleb(-decimals)
-    d = Decimal(str(value)).quantize(quantum) if decimals else Decimal(str(value)).quantize(1)
+    # Half up, as people round by hand (40,125 -> 40,13), not banker's rounding.
+    d = Decimal(str(value)).quantize(quantum if decimals else Decimal(1), rounding=ROUND_HALF_UP)
     sign = "-" if d < 0 else ""
     whole, _, frac = f"{abs(d):f}".partition(".")
     frac = frac.rstrip("0")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

@@ -39,7 +39,8 @@ def _letters_and_tones(value: str) -> tuple[list[int], list[int]]:
             letters.append(_LETTER_RANK["đ"] + 64)
             tones.append(0)
             continue
-        base, *marks = unicodedata.normalize("NFD", ch)
+        decomposed = unicodedata.normalize("NFD", ch)
+        base, marks = decomposed[0], decomposed[1:]
         tone = 0
         for mark in marks:
             if mark in _TONES:
