@@ -5,6 +5,7 @@ not write answers 403 to a write.
 """
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -40,8 +41,9 @@ class Scope:
     def of(cls, user: object) -> "Scope":
         if not getattr(user, "is_authenticated", False):
             return cls(None, False, [])
-        memberships = list(Membership.objects.filter(user=user).select_related("cooperative"))
-        return cls(user.pk, bool(getattr(user, "is_superuser", False)), memberships)  # type: ignore[attr-defined]
+        user_id: int = getattr(user, "pk", 0)  # authenticated, so saved
+        memberships = list(Membership.objects.filter(user_id=user_id).select_related("cooperative"))
+        return cls(user_id, bool(getattr(user, "is_superuser", False)), memberships)
 
     @property
     def roles(self) -> set[str]:
@@ -62,7 +64,7 @@ class Scope:
                     continue  # a scope whose unit cannot be read grants nothing
         return resolved
 
-    def _area_filter(self, roles: set[str]) -> Q | None:
+    def _area_filter(self, roles: Collection[str]) -> Q | None:
         """Entities visible through memberships of the given roles; None means everything."""
         if self.is_admin:
             return None
@@ -81,7 +83,7 @@ class Scope:
         condition = self._area_filter(set(Role))
         return Entity.objects.all() if condition is None else Entity.objects.filter(condition)
 
-    def writable(self, roles: set[str]) -> QuerySet[Entity]:
+    def writable(self, roles: Collection[str]) -> QuerySet[Entity]:
         condition = self._area_filter(roles)
         return Entity.objects.all() if condition is None else Entity.objects.filter(condition)
 

@@ -11,6 +11,9 @@ from django.utils.translation import gettext as _
 from kttt.areas.models import CODE_WIDTH, Level, Succession, Unit
 
 
+COUNTRY = "VN"
+
+
 class AreaError(ValueError):
     """A code that names no unit at the date asked; the message is Vietnamese."""
 
@@ -127,7 +130,12 @@ def successors(unit: Unit, on: dt.date) -> tuple[set[int], bool]:
 def resolve_area(raw: str | int, on: dt.date) -> Area:
     """DOMAIN.md §3: the code read at `on`. A unit that ended before `on` means its
     territory: up to the year of its end, the entities located in it on its last day;
-    after that year, the entities in the units that succeeded it."""
+    after that year, the entities in the units that succeeded it.
+
+    "VN" selects the whole country: every province valid at `on`."""
+    if str(raw).strip().upper() == COUNTRY:
+        provinces = Unit.objects.valid_at(on).filter(level=Level.PROVINCE)
+        return Area(COUNTRY, _("Toàn quốc"), on, on, tuple(provinces.values_list("pk", flat=True)))
     digits = _digits(raw)
     if digits is None:
         raise AreaError(_("Mã đơn vị hành chính “%(code)s” không hợp lệ.") % {"code": raw})

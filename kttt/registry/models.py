@@ -6,13 +6,18 @@ forms, the import and the API cannot disagree; the rest lives in `validation.py`
 """
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from kttt.lib.text import fold, sort_key
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MAX_COUNT = 1_000_000
 MAX_MONEY = Decimal(1_000_000_000)
@@ -72,7 +77,9 @@ class Entity(models.Model):
     is_model_coop = models.BooleanField(_("HTX kiểu mới (QĐ 167)"), default=False)
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
-    representative = models.CharField(_("người đại diện theo pháp luật"), max_length=120, blank=True)
+    representative = models.CharField(
+        _("người đại diện theo pháp luật"), max_length=120, blank=True
+    )
     # Derived from name on save: diacritic-free search text and the Vietnamese sort key.
     search_text = models.CharField(max_length=300, editable=False, db_index=True)
     sort_name = models.CharField(max_length=1200, editable=False, db_index=True)
@@ -113,6 +120,8 @@ class StatusChange(models.Model):
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices)
     date = models.DateField(_("ngày đổi trạng thái"))
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    # Derived: the day before the entity's next status change (kttt.registry.history).
+    valid_to = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("thay đổi trạng thái")
@@ -123,16 +132,23 @@ class StatusChange(models.Model):
         ]
         indexes = [models.Index(fields=["status", "date"])]
 
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} {self.date:%d/%m/%Y}"
+
 
 class Location(models.Model):
     """Where an entity is: the commune-level unit, from `valid_from` until the next row."""
 
     entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="locations")
     unit = models.ForeignKey(
-        "areas.Unit", verbose_name=_("xã, phường, thị trấn"), on_delete=models.PROTECT,
+        "areas.Unit",
+        verbose_name=_("xã, phường, thị trấn"),
+        on_delete=models.PROTECT,
         related_name="locations",
     )
     valid_from = models.DateField(_("từ ngày"))
+    # Derived: the day before the entity's next location row (kttt.registry.history).
+    valid_to = models.DateField(null=True, blank=True, editable=False)
     succession = models.ForeignKey(
         "areas.Succession", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -146,25 +162,35 @@ class Location(models.Model):
             models.UniqueConstraint(fields=["entity", "valid_from"], name="location_one_per_day"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.valid_from:%d/%m/%Y}"
 
-def _count(name: str) -> models.PositiveIntegerField:
+
+def _count(name: "StrOrPromise") -> models.PositiveIntegerField:
     return models.PositiveIntegerField(name, null=True, blank=True)
 
 
-def _money(name: str) -> models.DecimalField:
+def _money(name: "StrOrPromise") -> models.DecimalField:
     return models.DecimalField(name, max_digits=16, decimal_places=3, null=True, blank=True)
 
 
 def _between(field: str, low: object, high: object, label: str) -> models.CheckConstraint:
     return models.CheckConstraint(
-        condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": low, f"{field}__lte": high}),
+        condition=Q(**{f"{field}__isnull": True})
+        | Q(**{f"{field}__gte": low, f"{field}__lte": high}),
         name=f"yearly_{label}_range",
     )
 
 
 COUNT_FIELDS = (
-    "members", "workers", "workers_trained", "managers",
-    "managers_primary", "managers_intermediate", "managers_college", "managers_university",
+    "members",
+    "workers",
+    "workers_trained",
+    "managers",
+    "managers_primary",
+    "managers_intermediate",
+    "managers_college",
+    "managers_university",
 )
 MONEY_FIELDS = ("charter_capital", "revenue", "profit", "income_avg", "tax")
 
@@ -213,10 +239,10 @@ class YearlyReport(models.Model):
             models.CheckConstraint(
                 condition=Q(managers__isnull=True)
                 | Q(
-                    managers__gte=models.functions.Coalesce(F("managers_primary"), 0)
-                    + models.functions.Coalesce(F("managers_intermediate"), 0)
-                    + models.functions.Coalesce(F("managers_college"), 0)
-                    + models.functions.Coalesce(F("managers_university"), 0)
+                    managers__gte=Coalesce(F("managers_primary"), 0)
+                    + Coalesce(F("managers_intermediate"), 0)
+                    + Coalesce(F("managers_college"), 0)
+                    + Coalesce(F("managers_university"), 0)
                 ),
                 name="yearly_manager_levels_le_managers",
             ),
@@ -230,8 +256,12 @@ class YearlyReport(models.Model):
     def managers_trained(self) -> int:
         return sum(
             getattr(self, f) or 0
-            for f in ("managers_primary", "managers_intermediate", "managers_college",
-                      "managers_university")
+            for f in (
+                "managers_primary",
+                "managers_intermediate",
+                "managers_college",
+                "managers_university",
+            )
         )
 
 
@@ -242,7 +272,9 @@ class OcopProduct(models.Model):
     name = models.CharField(_("tên sản phẩm"), max_length=255)
     stars = models.PositiveSmallIntegerField(_("số sao"))
     recognized_on = models.DateField(_("ngày công nhận"))
-    level = models.CharField(_("cấp công nhận"), max_length=12, choices=OcopLevel.choices, blank=True)
+    level = models.CharField(
+        _("cấp công nhận"), max_length=12, choices=OcopLevel.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("sản phẩm OCOP")
@@ -275,8 +307,12 @@ class AuditEntry(models.Model):
     entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="audit_entries")
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("người thực hiện"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người thực hiện"),
     )
     action = models.CharField(_("thao tác"), max_length=6, choices=Action.choices)
     # What was touched: "entity", "yearly:2023", "ocop:<name>", "status", "location".
@@ -288,3 +324,6 @@ class AuditEntry(models.Model):
         verbose_name = _("nhật ký thay đổi")
         verbose_name_plural = _("nhật ký thay đổi")
         ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.target}"

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kttt.areas.models import Level, Succession, Unit
+from kttt.registry.history import refresh_intervals
 from kttt.registry.models import (
     AuditEntry,
     Entity,
@@ -25,12 +26,33 @@ from kttt.registry.models import (
 
 User = AbstractBaseUser | AnonymousUser | None
 
-ENTITY_FIELDS = ("name", "kind", "sector", "established_on", "is_model_coop", "address", "phone",
-                 "representative")
+ENTITY_FIELDS = (
+    "name",
+    "kind",
+    "sector",
+    "established_on",
+    "is_model_coop",
+    "address",
+    "phone",
+    "representative",
+)
 YEARLY_FIELDS = (
-    "members", "workers", "workers_trained", "managers", "managers_primary",
-    "managers_intermediate", "managers_college", "managers_university", "charter_capital",
-    "revenue", "profit", "income_avg", "tax", "grade", "hightech", "value_chain",
+    "members",
+    "workers",
+    "workers_trained",
+    "managers",
+    "managers_primary",
+    "managers_intermediate",
+    "managers_college",
+    "managers_university",
+    "charter_capital",
+    "revenue",
+    "profit",
+    "income_avg",
+    "tax",
+    "grade",
+    "hightech",
+    "value_chain",
 )
 OCOP_FIELDS = ("stars", "recognized_on", "level")
 
@@ -52,10 +74,7 @@ def diff(obj: Any, values: Mapping[str, Any]) -> dict[str, list[Any]]:
     changes = {}
     for field, new in values.items():
         old = getattr(obj, field)
-        if isinstance(old, Decimal) and new is not None:
-            same = old == Decimal(new)
-        else:
-            same = old == new
+        same = old == Decimal(new) if isinstance(old, Decimal) and new is not None else old == new
         if not same:
             changes[field] = [jsonable(old), jsonable(new)]
     return changes
@@ -74,8 +93,9 @@ def audit_entry(
     )
 
 
-def _audit(entity: Entity, action: str, target: str, changes: Mapping[str, Any], user: User,
-           source: str) -> None:
+def _audit(
+    entity: Entity, action: str, target: str, changes: Mapping[str, Any], user: User, source: str
+) -> None:
     audit_entry(entity, action, target, changes, user, source).save()
 
 
@@ -91,8 +111,14 @@ def require_commune(unit: Unit, on: dt.date) -> None:
 
 @transaction.atomic
 def create_entity(
-    *, code: str, unit: Unit, values: Mapping[str, Any], status: str = Status.ACTIVE,
-    status_date: dt.date | None = None, user: User = None, source: str = "web",
+    *,
+    code: str,
+    unit: Unit,
+    values: Mapping[str, Any],
+    status: str = Status.ACTIVE,
+    status_date: dt.date | None = None,
+    user: User = None,
+    source: str = "web",
 ) -> Entity:
     if Entity.objects.filter(code=code).exists():
         raise RegistryError(_("Mã số HTX %(code)s đã có trong sổ.") % {"code": code})
@@ -140,7 +166,12 @@ def status_on(entity: Entity, on: dt.date) -> str:
 
 @transaction.atomic
 def change_status(
-    *, entity: Entity, status: str, date: dt.date | None, note: str = "", user: User = None,
+    *,
+    entity: Entity,
+    status: str,
+    date: dt.date | None,
+    note: str = "",
+    user: User = None,
     source: str = "web",
 ) -> StatusChange:
     if date is None:
@@ -155,15 +186,28 @@ def change_status(
     if previous == status:
         raise RegistryError(_("Trạng thái không thay đổi."))
     change = StatusChange.objects.create(entity=entity, status=status, date=date, note=note)
-    _audit(entity, AuditEntry.Action.CREATE, "status",
-           {"status": [previous, status], "date": [None, date.isoformat()]}, user, source)
+    refresh_intervals([entity.pk])
+    _audit(
+        entity,
+        AuditEntry.Action.CREATE,
+        "status",
+        {"status": [previous, status], "date": [None, date.isoformat()]},
+        user,
+        source,
+    )
     return change
 
 
 @transaction.atomic
 def move_entity(
-    *, entity: Entity, unit: Unit, date: dt.date, note: str = "", user: User = None,
-    source: str = "web", succession: Succession | None = None,
+    *,
+    entity: Entity,
+    unit: Unit,
+    date: dt.date,
+    note: str = "",
+    user: User = None,
+    source: str = "web",
+    succession: Succession | None = None,
 ) -> Location:
     require_commune(unit, date)
     if date < entity.established_on:
@@ -172,28 +216,47 @@ def move_entity(
     if current and current.unit_id == unit.pk:
         raise RegistryError(_("HTX đã ở địa bàn này vào ngày đó."))
     if entity.locations.filter(valid_from=date).exists():
-        raise RegistryError(_("Đã có một lần chuyển địa bàn ngày %(date)s.")
-                            % {"date": date.strftime("%d/%m/%Y")})
+        raise RegistryError(
+            _("Đã có một lần chuyển địa bàn ngày %(date)s.") % {"date": date.strftime("%d/%m/%Y")}
+        )
     location = Location.objects.create(
         entity=entity, unit=unit, valid_from=date, note=note, succession=succession
     )
-    _audit(entity, AuditEntry.Action.CREATE, "location",
-           {"unit": [current.unit.label if current else None, unit.label],
-            "date": [None, date.isoformat()]}, user, source)
+    refresh_intervals([entity.pk])
+    _audit(
+        entity,
+        AuditEntry.Action.CREATE,
+        "location",
+        {
+            "unit": [current.unit.label if current else None, unit.label],
+            "date": [None, date.isoformat()],
+        },
+        user,
+        source,
+    )
     return location
 
 
 @transaction.atomic
 def save_yearly(
-    *, entity: Entity, year: int, values: Mapping[str, Any], user: User = None,
+    *,
+    entity: Entity,
+    year: int,
+    values: Mapping[str, Any],
+    user: User = None,
     source: str = "web",
 ) -> YearlyReport:
     report = YearlyReport.objects.filter(entity=entity, year=year).first()
     if report is None:
         report = YearlyReport.objects.create(entity=entity, year=year, **values)
-        _audit(entity, AuditEntry.Action.CREATE, f"yearly:{year}",
-               {f: [None, jsonable(v)] for f, v in values.items() if v not in (None, "", False)},
-               user, source)
+        _audit(
+            entity,
+            AuditEntry.Action.CREATE,
+            f"yearly:{year}",
+            {f: [None, jsonable(v)] for f, v in values.items() if v not in (None, "", False)},
+            user,
+            source,
+        )
         return report
     changes = diff(report, values)
     if changes:
@@ -212,8 +275,13 @@ def delete_yearly(*, report: YearlyReport, user: User = None, source: str = "web
 
 @transaction.atomic
 def save_ocop(
-    *, entity: Entity, name: str, values: Mapping[str, Any], product: OcopProduct | None = None,
-    user: User = None, source: str = "web",
+    *,
+    entity: Entity,
+    name: str,
+    values: Mapping[str, Any],
+    product: OcopProduct | None = None,
+    user: User = None,
+    source: str = "web",
 ) -> OcopProduct:
     """Create or update the product called `name` (or rename `product` to `name`)."""
     clash = entity.ocop_products.filter(name=name)
@@ -225,8 +293,14 @@ def save_ocop(
         raise RegistryError(_("HTX đã có sản phẩm OCOP tên “%(name)s”.") % {"name": name})
     if product is None:
         product = OcopProduct.objects.create(entity=entity, name=name, **values)
-        _audit(entity, AuditEntry.Action.CREATE, f"ocop:{name}",
-               {f: [None, jsonable(v)] for f, v in values.items()}, user, source)
+        _audit(
+            entity,
+            AuditEntry.Action.CREATE,
+            f"ocop:{name}",
+            {f: [None, jsonable(v)] for f, v in values.items()},
+            user,
+            source,
+        )
         return product
     changes = diff(product, {"name": name, **values})
     if changes:
@@ -275,9 +349,15 @@ def apply_succession(
             if len(news) != 1:
                 undecided.append(row.entity)
                 continue
-            move_entity(entity=row.entity, unit=news[0], date=succession.date,
-                        note=_("Theo sắp xếp đơn vị hành chính"), user=user, source=source,
-                        succession=succession)
+            move_entity(
+                entity=row.entity,
+                unit=news[0],
+                date=succession.date,
+                note=_("Theo sắp xếp đơn vị hành chính"),
+                user=user,
+                source=source,
+                succession=succession,
+            )
             moved.append(row.entity)
     return moved, undecided
 

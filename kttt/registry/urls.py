@@ -1,4 +1,33 @@
 from django.urls import path
+from django.views.generic import RedirectView
+
+from kttt.registry import views
+
+try:
+    from kttt.registry.urls_import import urlpatterns as import_urls
+except ModuleNotFoundError:  # the import pages land separately
+    import_urls = []
 
 app_name = "registry"
-urlpatterns: list = []
+
+# Codes are letters, digits and "-" (DOMAIN.md §6), so pages that are not a cooperative use
+# paths a code cannot take ("/them-htx/", "/htx.xlsx") and never shadow one.
+urlpatterns = [
+    # Before "htx/<code>/" so that an import page under "htx/..." is not read as a code.
+    *import_urls,
+    path("", RedirectView.as_view(pattern_name="registry:entity_list"), name="home"),
+    path("htx/", views.entity_list, name="entity_list"),
+    path("htx.xlsx", views.entity_export, name="entity_export"),
+    path("them-htx/", views.entity_create, name="entity_create"),
+    path("xa-theo-ngay/", views.commune_options, name="commune_options"),
+    path("htx/<str:code>/", views.entity_detail, name="entity_detail"),
+    path("htx/<str:code>/sua/", views.entity_edit, name="entity_edit"),
+    path("htx/<str:code>/trang-thai/", views.entity_status, name="entity_status"),
+    path("htx/<str:code>/dia-ban/", views.entity_move, name="entity_move"),
+    path("htx/<str:code>/so-lieu/them/", views.yearly_create, name="yearly_create"),
+    path("htx/<str:code>/so-lieu/<int:year>/", views.yearly_edit, name="yearly_edit"),
+    path("htx/<str:code>/so-lieu/<int:year>/xoa/", views.yearly_delete, name="yearly_delete"),
+    path("htx/<str:code>/ocop/them/", views.ocop_create, name="ocop_create"),
+    path("htx/<str:code>/ocop/<int:pk>/", views.ocop_edit, name="ocop_edit"),
+    path("htx/<str:code>/ocop/<int:pk>/xoa/", views.ocop_delete, name="ocop_delete"),
+]

@@ -1,0 +1,395 @@
+"""Forms of the registry pages. Numbers and dates are read by `kttt.registry.validation`,
+the same functions the Excel import uses, so that a page and a workbook accept and refuse
+exactly the same things (DOMAIN.md §6)."""
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import F, Q, QuerySet
+from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from kttt.accounts.access import REGISTRY_WRITERS, Scope
+from kttt.areas.models import Level, Unit
+from kttt.areas.services import unit_in_area_q
+from kttt.lib.dates import format_date
+from kttt.lib.numbers import format_number
+from kttt.registry import validation
+from kttt.registry.models import Entity, Grade, Kind, OcopLevel, OcopProduct, Sector, Status
+from kttt.registry.services import ENTITY_FIELDS, YEARLY_FIELDS
+
+REQUIRED = _lazy("Chưa nhập trường này.")
+INVALID_CHOICE = _lazy("Lựa chọn không hợp lệ.")
+
+
+class VNForm(forms.Form):
+    """Vietnamese messages for Django's own checks too, whatever the browser's language."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.error_messages["required"] = REQUIRED
+            field.error_messages["invalid_choice"] = INVALID_CHOICE
+
+
+class ParsedField(forms.Field):
+    """A text input read by one function of `validation`, whose Invalid becomes a form
+    error next to the field."""
+
+    widget = forms.TextInput
+    parse: Callable[[Any], Any]
+    inputmode = "text"
+
+    def to_python(self, value: Any) -> Any:
+        if validation.is_blank(value):
+            return None
+        try:
+            return type(self).parse(value)
+        except validation.Invalid as exc:
+            raise ValidationError(capfirst(str(exc)), code="invalid") from None
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "inputmode": self.inputmode}
+
+
+class VNIntegerField(ParsedField):
+    """A count: a whole number from 0 to 1.000.000, "63.090" accepted."""
+
+    parse = staticmethod(validation.count)
+    inputmode = "numeric"
+
+    def prepare_value(self, value: Any) -> Any:
+        return format_number(value) if isinstance(value, int) else value
+
+
+class VNDecimalField(ParsedField):
+    """Money in triệu đồng: "1.234,5" or "46.5"; negative only where allowed (profit)."""
+
+    inputmode = "decimal"
+
+    def __init__(self, *, negative: bool = False, **kwargs: Any) -> None:
+        self.negative = negative
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if validation.is_blank(value):
+            return None
+        try:
+            return validation.money(value, negative=self.negative)
+        except validation.Invalid as exc:
+            raise ValidationError(capfirst(str(exc)), code="invalid") from None
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        # A minus sign is missing from some phones' decimal keypads.
+        if self.negative:
+            attrs["inputmode"] = "text"
+        return attrs
+
+    def prepare_value(self, value: Any) -> Any:
+        return format_number(value, 3) if isinstance(value, Decimal | int | float) else value
+
+
+class VNYearField(ParsedField):
+    parse = staticmethod(validation.year)
+    inputmode = "numeric"
+
+    def prepare_value(self, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value  # never "2.021"
+
+
+class VNDateField(ParsedField):
+    """dd/mm/yyyy (also d/m/yyyy and yyyy-mm-dd)."""
+
+    parse = staticmethod(validation.date)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "placeholder": "dd/mm/yyyy", "autocomplete": "off"}
+
+    def prepare_value(self, value: Any) -> Any:
+        return format_date(value) if isinstance(value, dt.date) else value
+
+
+class CodeField(ParsedField):
+    parse = staticmethod(validation.entity_code)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "autocapitalize": "characters", "maxlength": "20"}
+
+
+class CommuneChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:  # type: ignore[override]
+        return obj.label
+
+
+def placeable_communes(scope: Scope) -> QuerySet[Unit]:
+    """Communes where the user may put an entity (the list behind Scope.may_place_in),
+    current ones first."""
+    communes = Unit.objects.filter(level=Level.COMMUNE)
+    if not scope.is_admin:
+        condition = Q(pk__in=[])
+        for membership, area in scope.areas:
+            if membership.role in REGISTRY_WRITERS:
+                condition |= unit_in_area_q(area)
+        communes = communes.filter(condition)
+    return communes.order_by(F("valid_to").desc(nulls_first=True), "sort_name")
+
+
+def refresh_communes_on_change(field: forms.Field) -> None:
+    """HTMX: when the date changes, reload the commune select with the communes of that
+    date (the full list stays usable without JavaScript; clean() checks the date)."""
+    field.widget.attrs.update(
+        {
+            "hx-get": reverse("registry:commune_options"),
+            "hx-trigger": "change",
+            "hx-target": "#id_unit",
+            "hx-include": "#id_unit",
+        }
+    )
+
+
+def check_placement(form: forms.Form, scope: Scope, unit: Unit | None, on: dt.date | None) -> None:
+    """A commune must exist on the date and lie in the user's area."""
+    if unit is None or on is None:
+        return
+    if not unit.is_valid_at(on):
+        form.add_error(
+            "unit",
+            _("%(unit)s không tồn tại vào ngày %(date)s.")
+            % {"unit": unit.name, "date": format_date(on)},
+        )
+    elif not scope.may_place_in(unit.pk):
+        form.add_error("unit", _("Địa bàn này nằm ngoài phạm vi được giao của bạn."))
+
+
+BLANK: list[tuple[str, Any]] = [("", "—")]
+
+
+class EntityFilterForm(VNForm):
+    """The list's search box and filters. An invalid filter is ignored, never an error page."""
+
+    q = forms.CharField(label=_lazy("Tìm kiếm"), required=False, max_length=200)
+    area = forms.ChoiceField(label=_lazy("Địa bàn"), required=False)
+    sector = forms.ChoiceField(
+        label=_lazy("Lĩnh vực"), required=False, choices=BLANK + Sector.choices
+    )
+    kind = forms.ChoiceField(label=_lazy("Loại hình"), required=False, choices=BLANK + Kind.choices)
+    status = forms.ChoiceField(
+        label=_lazy("Trạng thái"), required=False, choices=BLANK + Status.choices
+    )
+
+    def __init__(self, *args: Any, areas: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [("", _("Tất cả địa bàn")), *areas]  # type: ignore[attr-defined]
+        self.fields["q"].widget.attrs.update(
+            {
+                "type": "search",
+                "placeholder": _("Tên hoặc mã số, không cần dấu"),
+                "autocomplete": "off",
+            }
+        )
+
+    def value(self, name: str) -> str:
+        """The cleaned value, or "" when absent or invalid."""
+        if not hasattr(self, "cleaned_data"):
+            self.is_valid()
+        return self.cleaned_data.get(name) or ""
+
+
+class EntityForm(VNForm):
+    code = CodeField(
+        label=_lazy("Mã số HTX"),
+        help_text=_lazy("Với HTX, LHHTX là mã số thuế; chữ, số và dấu gạch ngang."),
+    )
+    name = forms.CharField(label=_lazy("Tên"), max_length=255)
+    kind = forms.ChoiceField(label=_lazy("Loại hình"), choices=Kind.choices)
+    sector = forms.ChoiceField(label=_lazy("Lĩnh vực"), choices=Sector.choices)
+    established_on = VNDateField(label=_lazy("Ngày thành lập"))
+    unit = CommuneChoiceField(
+        label=_lazy("Xã, phường, thị trấn"),
+        queryset=Unit.objects.none(),
+        empty_label="—",
+        help_text=_lazy("Đơn vị hành chính tại ngày thành lập."),
+    )
+    is_model_coop = forms.BooleanField(
+        label=_lazy("HTX kiểu mới hiệu quả (QĐ 167)"), required=False
+    )
+    address = forms.CharField(label=_lazy("Địa chỉ"), max_length=255, required=False)
+    phone = forms.CharField(label=_lazy("Điện thoại"), max_length=30, required=False)
+    representative = forms.CharField(
+        label=_lazy("Người đại diện theo pháp luật"), max_length=120, required=False
+    )
+
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.scope = scope
+        if "unit" in self.fields:
+            self.fields["unit"].queryset = placeable_communes(scope)  # type: ignore[attr-defined]
+            self.fields["unit"].error_messages["invalid_choice"] = _lazy(
+                "Địa bàn này nằm ngoài phạm vi được giao của bạn."
+            )
+            refresh_communes_on_change(self.fields["established_on"])
+        self.fields["phone"].widget.attrs["inputmode"] = "tel"
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        if Entity.objects.filter(code=code).exists():
+            raise ValidationError(_("Mã số HTX %(code)s đã có trong sổ.") % {"code": code})
+        return code  # type: ignore[no-any-return]
+
+    def clean_name(self) -> str:
+        return validation.text(self.cleaned_data["name"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "unit" in self.fields:
+            check_placement(self, self.scope, data.get("unit"), data.get("established_on"))
+        return data
+
+    def values(self) -> dict[str, Any]:
+        return {f: self.cleaned_data[f] for f in ENTITY_FIELDS}
+
+
+class EntityEditForm(EntityForm):
+    """Code and commune are not edited here: a move has its own dated form."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["code"]
+        del self.fields["unit"]
+
+
+class StatusForm(VNForm):
+    status = forms.ChoiceField(label=_lazy("Trạng thái mới"), choices=Status.choices)
+    date = VNDateField(label=_lazy("Ngày đổi trạng thái"))
+    note = forms.CharField(
+        label=_lazy("Ghi chú"),
+        max_length=255,
+        required=False,
+        help_text=_lazy("Ví dụ: số quyết định, văn bản căn cứ."),
+    )
+
+
+class MoveForm(VNForm):
+    unit = CommuneChoiceField(
+        label=_lazy("Chuyển đến xã, phường, thị trấn"),
+        queryset=Unit.objects.none(),
+        empty_label="—",
+    )
+    date = VNDateField(label=_lazy("Từ ngày"))
+    note = forms.CharField(label=_lazy("Ghi chú"), max_length=255, required=False)
+
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.scope = scope
+        self.fields["unit"].queryset = placeable_communes(scope)  # type: ignore[attr-defined]
+        self.fields["unit"].error_messages["invalid_choice"] = _lazy(
+            "Địa bàn này nằm ngoài phạm vi được giao của bạn."
+        )
+        refresh_communes_on_change(self.fields["date"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        check_placement(self, self.scope, data.get("unit"), data.get("date"))
+        return data
+
+
+def _count(label: Any) -> VNIntegerField:
+    return VNIntegerField(label=label, required=False)
+
+
+def _money(label: Any, negative: bool = False) -> VNDecimalField:
+    return VNDecimalField(label=label, required=False, negative=negative)
+
+
+class YearlyForm(VNForm):
+    """Số liệu năm (DOMAIN.md §2, §6). A blank figure is unknown, not zero."""
+
+    year = VNYearField(label=_lazy("Năm"))
+    members = _count(_lazy("Số thành viên"))
+    workers = _count(_lazy("Lao động thường xuyên"))
+    workers_trained = _count(_lazy("Lao động qua đào tạo nghề"))
+    managers = _count(_lazy("Cán bộ quản lý"))
+    managers_primary = _count(_lazy("CBQL sơ cấp"))
+    managers_intermediate = _count(_lazy("CBQL trung cấp"))
+    managers_college = _count(_lazy("CBQL cao đẳng"))
+    managers_university = _count(_lazy("CBQL đại học trở lên"))
+    charter_capital = _money(_lazy("Vốn điều lệ (triệu đồng)"))
+    revenue = _money(_lazy("Doanh thu (triệu đồng)"))
+    profit = _money(_lazy("Lợi nhuận (triệu đồng)"), negative=True)
+    income_avg = _money(_lazy("Thu nhập bình quân (triệu đồng/người/năm)"))
+    tax = _money(_lazy("Nộp ngân sách (triệu đồng)"))
+    grade = forms.ChoiceField(
+        label=_lazy("Xếp loại"),
+        required=False,
+        choices=[("", _lazy("Chưa xếp loại")), *Grade.choices],
+    )
+    hightech = forms.BooleanField(label=_lazy("Ứng dụng công nghệ cao"), required=False)
+    value_chain = forms.BooleanField(
+        label=_lazy("Liên kết chuỗi giá trị với doanh nghiệp"), required=False
+    )
+
+    def __init__(self, *args: Any, entity: Entity, year: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.entity = entity
+        self.fixed_year = year
+        if year is not None:
+            del self.fields["year"]  # the row being edited keeps its year
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if self.entity.reports.filter(year=year).exists():
+            raise ValidationError(
+                _("Đã có số liệu năm %(year)s của HTX này; hãy sửa dòng đó.") % {"year": year}
+            )
+        return year  # type: ignore[no-any-return]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        figures = {f: data.get(f) for f in YEARLY_FIELDS}
+        for field, message in validation.yearly_cross_errors(figures).items():
+            if field not in self.errors:
+                self.add_error(field, capfirst(message))
+        return data
+
+    @property
+    def the_year(self) -> int:
+        return self.fixed_year if self.fixed_year is not None else self.cleaned_data["year"]
+
+    def values(self) -> dict[str, Any]:
+        return {f: self.cleaned_data.get(f) for f in YEARLY_FIELDS}
+
+
+class OcopForm(VNForm):
+    name = forms.CharField(label=_lazy("Tên sản phẩm"), max_length=255)
+    stars = forms.TypedChoiceField(
+        label=_lazy("Số sao"), coerce=int, choices=[(3, "3 ★"), (4, "4 ★"), (5, "5 ★")]
+    )
+    recognized_on = VNDateField(label=_lazy("Ngày công nhận"))
+    level = forms.ChoiceField(
+        label=_lazy("Cấp công nhận"), required=False, choices=BLANK + OcopLevel.choices
+    )
+
+    def __init__(
+        self, *args: Any, entity: Entity, product: OcopProduct | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.entity, self.product = entity, product
+
+    def clean_name(self) -> str:
+        name = validation.text(self.cleaned_data["name"])
+        others = self.entity.ocop_products.filter(name=name)
+        if self.product is not None:
+            others = others.exclude(pk=self.product.pk)
+        if others.exists():
+            raise ValidationError(_("HTX đã có sản phẩm OCOP tên này."))
+        return name
+
+    def values(self) -> dict[str, Any]:
+        return {f: self.cleaned_data[f] for f in ("stars", "recognized_on", "level")}
