@@ -1,27 +1,46 @@
 """Data-quality rules over the registry and yearly data, in the spirit of DHIS2's
-validation rules. Each rule is one query, whatever the number of cooperatives; each finding
-names the cooperatives behind it (at most LIST_LIMIT codes) so a person can fix them."""
+validation rules. Rules over yearly rows are counted inside the engine's one aggregate
+query (row_counts); the cooperatives behind a rule (at most LIST_LIMIT codes) are fetched
+only when it fires, so a clean year costs almost nothing."""
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from kttt.areas.models import Succession
 from kttt.areas.services import Area, located_in_q
 from kttt.lib.dates import add_months
-from kttt.registry.models import Entity, OcopProduct, YearlyReport
+from kttt.registry.models import Entity, YearlyReport
 from kttt.registry.queries import current_locations
 
 LIST_LIMIT = 20
 MIN_MEMBERS = 5  # Luật Hợp tác xã 2023, Điều 30
-INCOME_JUMP = 0.5
 OCOP_WARNING_DAYS = 90
+
+# Row filters over R; the engine aliases `_previous_income` (the same entity's income the
+# year before) onto the rows.
+TRAINED_ABOVE = Q(workers_trained__gt=F("workers"))
+REVENUE_ZERO_PROFIT = Q(revenue=0, profit__gt=0)
+FEW_MEMBERS = Q(members__lt=MIN_MEMBERS)
+INCOME_JUMP = Q(_previous_income__gt=0, income_avg__isnull=False) & (
+    Q(income_avg__gt=F("_previous_income") * Decimal("1.5"))
+    | Q(income_avg__lt=F("_previous_income") * Decimal("0.5"))
+)
+
+
+def row_counts() -> dict[str, Count]:
+    return {
+        "trained_above_total": Count("pk", filter=TRAINED_ABOVE),
+        "revenue_zero_profit": Count("pk", filter=REVENUE_ZERO_PROFIT),
+        "few_members": Count("pk", filter=FEW_MEMBERS),
+        "income_jump": Count("pk", filter=INCOME_JUMP),
+    }
 
 
 @dataclass(frozen=True)
@@ -31,63 +50,48 @@ class Context:
     area: Area
     population: QuerySet[Entity]
     reports: QuerySet[YearlyReport]
+    counts: dict[str, int] = field(default_factory=dict)
+    ocop: list[tuple[int, int, dt.date]] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    severity: str
-    run: Callable[[Context], list[str]]
-    message: Callable[[int], str]
+def _first(qs: QuerySet[Any], code_field: str) -> list[str]:
+    return list(qs.order_by(code_field).values_list(code_field, flat=True)[:LIST_LIMIT])
 
 
-def _codes(qs: QuerySet[Any], field: str = "code") -> list[str]:
-    return list(qs.order_by(field).values_list(field, flat=True).distinct())
+def _rows(key: str, condition: Q) -> Callable[[Context], tuple[int, list[str]]]:
+    def run(ctx: Context) -> tuple[int, list[str]]:
+        if not ctx.counts.get(key):
+            return 0, []
+        from kttt.indicators.engine import previous_income_of_row
+
+        rows = ctx.reports.alias(_previous_income=previous_income_of_row()).filter(condition)
+        # The first ones in index order: the database stops after LIST_LIMIT matches
+        # instead of sorting every flagged row by code.
+        ids = list(rows.order_by("entity_id").values_list("entity_id", flat=True)[:LIST_LIMIT])
+        return ctx.counts[key], _first(Entity.objects.filter(pk__in=ids), "code")
+
+    return run
 
 
-def missing_report(ctx: Context) -> list[str]:
+def missing_report(ctx: Context) -> tuple[int, list[str]]:
+    if not ctx.counts.get("missing_report"):
+        return 0, []
     has_row = YearlyReport.objects.filter(entity=OuterRef("pk"), year=ctx.year)
-    return _codes(ctx.population.exclude(Exists(has_row)))
+    missing = ctx.population.exclude(Exists(has_row)).order_by("pk")
+    ids = list(missing.values_list("pk", flat=True)[:LIST_LIMIT])
+    return ctx.counts["missing_report"], _first(Entity.objects.filter(pk__in=ids), "code")
 
 
-def trained_above_total(ctx: Context) -> list[str]:
-    return _codes(ctx.reports.filter(workers_trained__gt=F("workers")), "entity__code")
-
-
-def income_jump(ctx: Context) -> list[str]:
-    previous = YearlyReport.objects.filter(
-        entity=OuterRef("entity"), year=ctx.year - 1, income_avg__gt=0
-    ).filter(
-        Q(income_avg__gt=OuterRef("income_avg") / (1 + INCOME_JUMP))
-        & Q(income_avg__lt=OuterRef("income_avg") / (1 - INCOME_JUMP))
-    )
-    has_previous = YearlyReport.objects.filter(
-        entity=OuterRef("entity"), year=ctx.year - 1, income_avg__gt=0
-    )
-    rows = ctx.reports.filter(income_avg__isnull=False).filter(Exists(has_previous))
-    return _codes(rows.exclude(Exists(previous)), "entity__code")
-
-
-def revenue_zero_profit(ctx: Context) -> list[str]:
-    return _codes(ctx.reports.filter(revenue=0, profit__gt=0), "entity__code")
-
-
-def few_members(ctx: Context) -> list[str]:
-    return _codes(ctx.reports.filter(members__lt=MIN_MEMBERS), "entity__code")
-
-
-def ocop_expiring(ctx: Context) -> list[str]:
+def ocop_expiring(ctx: Context) -> tuple[int, list[str]]:
     on = min(ctx.area.as_of, timezone.localdate())
     horizon = on + dt.timedelta(days=OCOP_WARNING_DAYS)
-    candidates = OcopProduct.objects.filter(
-        entity__in=ctx.population.values("pk"),
-        recognized_on__lte=on,
-        recognized_on__gt=on - dt.timedelta(days=37 * 31),
-    ).values_list("entity__code", "recognized_on")
-    return sorted({code for code, rec in candidates if on < add_months(rec, 36) <= horizon})
+    ids = {e for e, _p, rec in ctx.ocop if rec <= on and on < add_months(rec, 36) <= horizon}
+    if not ids:
+        return 0, []
+    return len(ids), _first(Entity.objects.filter(pk__in=ids), "code")
 
 
-def ended_unit_without_successor(ctx: Context) -> list[str]:
+def ended_unit_without_successor(ctx: Context) -> tuple[int, list[str]]:
     """Entities still located in a unit that had ended by the location date, where no
     succession names that unit: nobody has said where they went."""
     on = ctx.area.location_date
@@ -100,7 +104,20 @@ def ended_unit_without_successor(ctx: Context) -> list[str]:
             | Q(unit__province=ctx.area.unit)
         )
     stale = current_locations(on).filter(territory, unit__valid_to__lt=on).exclude(Exists(covered))
-    return _codes(Entity.objects.filter(Exists(stale.filter(entity=OuterRef("pk"))), kind=ctx.kind))
+    codes = list(
+        Entity.objects.filter(pk__in=stale.values("entity_id"), kind=ctx.kind)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+    return len(codes), codes[:LIST_LIMIT]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: str
+    run: Callable[[Context], tuple[int, list[str]]]
+    message: Callable[[int], str]
 
 
 RULES: tuple[Rule, ...] = (
@@ -108,19 +125,12 @@ RULES: tuple[Rule, ...] = (
         "missing_report",
         "warning",
         missing_report,
-        lambda n: (
-            ngettext(
-                "%(n)d HTX đang hoạt động chưa có số liệu năm.",
-                "%(n)d HTX đang hoạt động chưa có số liệu năm.",
-                n,
-            )
-            % {"n": n}
-        ),
+        lambda n: _("%(n)d HTX đang hoạt động chưa có số liệu năm.") % {"n": n},
     ),
     Rule(
         "trained_above_total",
         "error",
-        trained_above_total,
+        _rows("trained_above_total", TRAINED_ABOVE),
         lambda n: (
             _("%(n)d HTX có lao động qua đào tạo nhiều hơn lao động thường xuyên.") % {"n": n}
         ),
@@ -128,7 +138,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "income_jump",
         "warning",
-        income_jump,
+        _rows("income_jump", INCOME_JUMP),
         lambda n: (
             _("%(n)d HTX có thu nhập bình quân thay đổi quá ±50%% so với năm trước.") % {"n": n}
         ),
@@ -136,13 +146,13 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "revenue_zero_profit",
         "warning",
-        revenue_zero_profit,
+        _rows("revenue_zero_profit", REVENUE_ZERO_PROFIT),
         lambda n: _("%(n)d HTX có doanh thu bằng 0 nhưng lợi nhuận dương.") % {"n": n},
     ),
     Rule(
         "few_members",
         "warning",
-        few_members,
+        _rows("few_members", FEW_MEMBERS),
         lambda n: (
             _("%(n)d HTX có dưới 5 thành viên (mức tối thiểu theo Luật HTX 2023).") % {"n": n}
         ),
@@ -169,15 +179,15 @@ RULE_CODES = tuple(rule.code for rule in RULES)
 def run_checks(ctx: Context) -> list[dict[str, Any]]:
     findings = []
     for rule in RULES:
-        codes = rule.run(ctx)
-        if codes:
+        count, codes = rule.run(ctx)
+        if count:
             findings.append(
                 {
                     "rule": rule.code,
                     "severity": rule.severity,
-                    "message": rule.message(len(codes)),
-                    "count": len(codes),
-                    "entities": codes[:LIST_LIMIT],
+                    "message": rule.message(count),
+                    "count": count,
+                    "entities": codes,
                 }
             )
     return findings

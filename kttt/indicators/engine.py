@@ -10,12 +10,12 @@ from django.conf import settings
 from django.db.models import (
     Count,
     DecimalField,
-    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
 )
@@ -31,12 +31,14 @@ from kttt.indicators.definitions import (
     effective,
 )
 from kttt.lib.dates import add_months, year_end
+from kttt.registry.history import in_force
 from kttt.registry.models import (
     ENDING_STATUSES,
     Entity,
     Kind,
     OcopProduct,
     Sector,
+    Status,
     StatusChange,
     YearlyReport,
 )
@@ -143,7 +145,16 @@ def income_avg(area: Area, kind: str, year: int) -> Decimal | None:
     return _income_exact(rows)
 
 
-def valid_ocop(population_qs: QuerySet[Entity], on: dt.date) -> list[tuple[int, int]]:
+def previous_income_of_row() -> Subquery:
+    """The same entity's income in the year before the row's (for the ±50 % check)."""
+    return Subquery(
+        YearlyReport.objects.filter(entity=OuterRef("entity"), year=OuterRef("year") - 1).values(
+            "income_avg"
+        )[:1]
+    )
+
+
+def valid_ocop(population_qs: QuerySet[Entity], on: dt.date) -> list[tuple[int, int, dt.date]]:
     """(entity id, product id) of the OCOP products valid at `on`: recognised on or before
     it, and `on` before recognition + 36 months. The month arithmetic is done in Python so
     that month ends and leap days follow one rule on every database."""
@@ -152,32 +163,71 @@ def valid_ocop(population_qs: QuerySet[Entity], on: dt.date) -> list[tuple[int, 
         recognized_on__lte=on,
         recognized_on__gt=on - dt.timedelta(days=37 * 31),
     ).values_list("entity_id", "pk", "recognized_on")
-    return [(e, p) for e, p, rec in candidates if on < add_months(rec, 36)]
+    return [(e, p, rec) for e, p, rec in candidates if on < add_months(rec, 36)]
 
 
-def compute(year: int, area_code: str | None = None, kind: str = Kind.HTX) -> dict[str, Any]:
+_UNSET = object()
+
+
+def compute(
+    year: int, area_code: str | None = None, kind: str = Kind.HTX, *, with_checks: bool = True
+) -> dict[str, Any]:
     """The object of the command-line and API contract (DOMAIN.md §4)."""
+    return _compute(year, area_code, kind, with_checks=with_checks)[0]
+
+
+def _compute(
+    year: int,
+    area_code: str | None = None,
+    kind: str = Kind.HTX,
+    *,
+    with_checks: bool = True,
+    previous_income: Any = _UNSET,
+) -> tuple[dict[str, Any], Decimal | None]:
+    """compute(), also returning the exact income_avg for the next year's growth.
+
+    `previous_income` (the exact income_avg of year − 1 for the same selector) may be passed
+    by a caller that has it already, as series() does; `with_checks=False` skips the
+    data-quality rules (a chart does not need them)."""
     as_of = year_end(year)
     area = resolve_area(area_code or settings.KTTT_HOME_AREA, as_of)
     p = population(area, kind)
-    p_sector = dict(
-        p.order_by().values("sector").annotate(n=Count("pk")).values_list("sector", "n")
+    located = in_area(Entity.objects.filter(kind=kind), area)
+    # P by sector, coops_new and coops_dissolved in one pass over the located entities.
+    inactive = StatusChange.objects.filter(in_force(as_of, "date")).exclude(status=Status.ACTIVE)
+    ended = StatusChange.objects.filter(status__in=ENDING_STATUSES, date__year=year)
+    by_located = (
+        located.order_by()
+        .values("sector")
+        .annotate(
+            n_active=Count(
+                "pk",
+                filter=Q(established_on__lte=as_of) & ~Q(pk__in=inactive.values("entity_id")),
+            ),
+            n_new=Count("pk", filter=Q(established_on__year=year)),
+            n_dissolved=Count("pk", filter=Q(pk__in=ended.values("entity_id"))),
+        )
     )
+    p_sector, coops_new, coops_dissolved = {}, 0, 0
+    for row in by_located:
+        p_sector[row["sector"]] = row["n_active"]
+        coops_new += row["n_new"]
+        coops_dissolved += row["n_dissolved"]
+    rows = reports_of(p, year)
+    check_counts: dict[str, Any] = {}
+    if with_checks:  # the rules over rows are counted in the same pass
+        rows = rows.alias(_previous_income=previous_income_of_row())
+        check_counts = checks.row_counts()
     groups = {
         row.pop("entity__sector"): row
-        for row in reports_of(p, year)
-        .order_by()
+        for row in rows.order_by()
         .values("entity__sector")
-        .annotate(**_row_aggregates())
+        .annotate(**_row_aggregates(), **check_counts)
     }
-    located = in_area(Entity.objects.filter(kind=kind), area)
-    coops_new = located.filter(established_on__year=year).count()
-    ended = StatusChange.objects.filter(
-        entity=OuterRef("pk"), status__in=ENDING_STATUSES, date__year=year
-    )
-    coops_dissolved = located.filter(Exists(ended)).count()
-    ocop = valid_ocop(p, as_of)
-    previous_income = _previous_income(area_code, kind, year)
+    ocop_rows = valid_ocop(p, as_of)
+    ocop = [(e, pid) for e, pid, _rec in ocop_rows]
+    if previous_income is _UNSET:
+        previous_income = _previous_income(area_code, kind, year)
 
     total = {key: _sum(groups, key) for key in _row_aggregates()}
     active = sum(p_sector.values())
@@ -221,15 +271,36 @@ def compute(year: int, area_code: str | None = None, kind: str = Kind.HTX) -> di
     }
     assert set(values) == {i.code for i in INDICATORS}
     by_sector = _by_sector(p_sector, groups, values)
-    context = checks.Context(year, kind, area, p, reports_of(p, year))
-    return {
+    findings = []
+    if with_checks:
+        counts = {key: _sum(groups, key) or 0 for key in checks.row_counts()}
+        counts["missing_report"] = active - received
+        context = checks.Context(year, kind, area, p, reports_of(p, year), counts, ocop_rows)
+        findings = checks.sector_sum_check(by_sector, values) + checks.run_checks(context)
+    result = {
         "year": year,
         "area": area.as_json(),
         "kind": kind,
         "indicators": values,
         "by_sector": by_sector,
-        "checks": checks.sector_sum_check(by_sector, values) + checks.run_checks(context),
+        "checks": findings,
     }
+    return result, _income_exact(total)
+
+
+def series(
+    first_year: int, last_year: int, area_code: str | None = None, kind: str = Kind.HTX
+) -> list[dict[str, Any]]:
+    """The indicators for a range of years (for charts): one fixed set of queries per year,
+    none per indicator; each year's income growth reuses the previous year's income."""
+    results = []
+    previous: Any = _UNSET
+    for year in range(first_year, last_year + 1):
+        result, previous = _compute(
+            year, area_code, kind, with_checks=False, previous_income=previous
+        )
+        results.append(result)
+    return results
 
 
 def _previous_income(area_code: str | None, kind: str, year: int) -> Decimal | None:

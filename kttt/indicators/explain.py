@@ -46,7 +46,7 @@ def explain(year: int, area_code: str | None, kind: str, code: str) -> dict[str,
             for c, n in located.filter(Exists(ended)).values_list("code", "name")
         ]
     elif indicator.basis == "ocop":
-        ids = [pid for _e, pid in valid_ocop(p, area.as_of)]
+        ids = [pid for _e, pid, _rec in valid_ocop(p, area.as_of)]
         rows = [
             {"code": c, "name": n, "product": prod, "recognized_on": rec.isoformat()}
             for c, n, prod, rec in OcopProduct.objects.filter(pk__in=ids)

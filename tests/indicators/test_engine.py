@@ -228,3 +228,15 @@ def test_it_refuses_an_unknown_indicator_in_vietnamese(data):
 
     with pytest.raises(CommandError, match="Không có chỉ tiêu “nope”"):
         call_command("indicators", year=2022, explain="nope")
+
+
+def test_a_series_equals_year_by_year_results_without_checks(data):
+    from kttt.indicators.engine import series
+
+    years = series(2021, 2022, "109")
+    assert [r["year"] for r in years] == [2021, 2022]
+    for result in years:
+        single = compute(result["year"], "109")
+        assert result["indicators"] == single["indicators"]
+        assert result["by_sector"] == single["by_sector"]
+        assert result["checks"] == []
