@@ -84,14 +84,15 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
 
     @factory.post_generation
-    def password(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy's signature
+    def password(obj, create, extracted, **kwargs):
         obj.set_password(extracted or "mat-khau-thu-nghiem")
         if create:
             obj.save(update_fields=["password"])
 
 
-def user_with_role(role: str, area_code: str = "", cooperative: Entity | None = None,
-                   username: str | None = None) -> User:
+def user_with_role(
+    role: str, area_code: str = "", cooperative: Entity | None = None, username: str | None = None
+) -> User:
     u = UserFactory(**({"username": username} if username else {}))
     Membership.objects.create(user=u, role=role, area_code=area_code, cooperative=cooperative)
     return u

@@ -57,7 +57,8 @@ class Scope:
     def areas(self) -> list[tuple[Membership, Area]]:
         resolved = []
         for m in self.memberships:
-            if m.area_code and m.role != Role.ADMIN:
+            # A cooperative representative sees its cooperative only, whatever area is set.
+            if m.area_code and m.role not in (Role.ADMIN, Role.COOPERATIVE):
                 try:
                     resolved.append((m, resolve_area(m.area_code, today())))
                 except AreaError:

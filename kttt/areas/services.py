@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from kttt.areas.models import CODE_WIDTH, Level, Succession, Unit
 
-
 COUNTRY = "VN"
 
 

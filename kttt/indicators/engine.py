@@ -218,8 +218,8 @@ def _compute(
     if with_checks:  # the rules over rows are counted in the same pass
         rows = rows.alias(_previous_income=previous_income_of_row())
         check_counts = checks.row_counts()
-    groups = {
-        row.pop("entity__sector"): row
+    groups: dict[str, dict[str, Any]] = {
+        row["entity__sector"]: dict(row)
         for row in rows.order_by()
         .values("entity__sector")
         .annotate(**_row_aggregates(), **check_counts)
@@ -232,7 +232,7 @@ def _compute(
     total = {key: _sum(groups, key) for key in _row_aggregates()}
     active = sum(p_sector.values())
     received = total["rows"] or 0
-    agri = groups.get(Sector.NONG_NGHIEP, {})
+    agri: dict[str, Any] = groups.get(Sector.NONG_NGHIEP, {})
     values: dict[str, Any] = {
         "coops_active": active,
         "coops_new": coops_new,

@@ -56,7 +56,9 @@ def _unit(code: str, name: str, level: str, **extra: Any) -> Unit:
 def build_units(rng: random.Random) -> tuple[list[Unit], dict[int, Unit]]:
     """Old communes (to place entities in) and the new commune each one merged into."""
     if Unit.objects.filter(code=f"{PROVINCES[0]:02d}", level=Level.PROVINCE).exists():
-        old = list(Unit.objects.filter(level=Level.COMMUNE, valid_to=LAST_OLD_DAY, source=SOURCE))
+        old: list[Unit] = list(
+            Unit.objects.filter(level=Level.COMMUNE, valid_to=LAST_OLD_DAY, source=SOURCE)
+        )
         successor = {
             o.pk: n
             for s in Succession.objects.filter(source=SOURCE).prefetch_related(
@@ -85,7 +87,7 @@ def build_units(rng: random.Random) -> tuple[list[Unit], dict[int, Unit]]:
             )
             next_district += 1
     districts = Unit.objects.bulk_create(districts, batch_size=BATCH)
-    old: list[Unit] = []
+    old = []
     next_commune = 10000
     for district in districts:
         for _ in range(rng.randint(10, 18)):
@@ -189,7 +191,8 @@ def _chunks(items: list[Any]) -> Iterator[list[Any]]:
 def synthesize(entities: int, first_year: int, last_year: int, seed: int) -> dict[str, int]:
     rng = random.Random(seed)
     old, successor = build_units(rng)
-    sectors, weights = list(SECTOR_WEIGHTS), list(SECTOR_WEIGHTS.values())
+    sectors: list[str] = list(SECTOR_WEIGHTS)
+    weights = list(SECTOR_WEIGHTS.values())
     start = Entity.objects.count()
     made = Entity.objects.bulk_create(
         [_entity(rng, start + i, sectors, weights) for i in range(entities)],

@@ -78,9 +78,7 @@ def count(raw: Any) -> int | None:
     if value < 0:
         raise Invalid(_("không được âm"))
     if value > MAX_COUNT:
-        raise Invalid(
-            _("vượt quá giới hạn %(max)s") % {"max": format_number(MAX_COUNT)}
-        )
+        raise Invalid(_("vượt quá giới hạn %(max)s") % {"max": format_number(MAX_COUNT)})
     return int(value)
 
 
@@ -106,9 +104,7 @@ def year(raw: Any) -> int:
         raise Invalid(_("chưa nhập năm"))
     latest = timezone.localdate().year + 1
     if value != value.to_integral_value() or not MIN_YEAR <= value <= latest:
-        raise Invalid(
-            _("năm phải từ %(min)s đến %(max)s") % {"min": MIN_YEAR, "max": latest}
-        )
+        raise Invalid(_("năm phải từ %(min)s đến %(max)s") % {"min": MIN_YEAR, "max": latest})
     return int(value)
 
 
@@ -128,13 +124,9 @@ def date(raw: Any) -> dt.date | None:
     try:
         value = parse_date(str(raw))
     except InvalidDate:
-        raise Invalid(
-            _("ngày “%(value)s” không tồn tại") % {"value": text(raw)}
-        ) from None
+        raise Invalid(_("ngày “%(value)s” không tồn tại") % {"value": text(raw)}) from None
     if value is None:
-        raise Invalid(
-            _("“%(value)s” không phải ngày theo dạng dd/mm/yyyy") % {"value": text(raw)}
-        )
+        raise Invalid(_("“%(value)s” không phải ngày theo dạng dd/mm/yyyy") % {"value": text(raw)})
     if value.year < MIN_YEAR or value.year > timezone.localdate().year + 1:
         raise Invalid(_("ngày %(value)s nằm ngoài khoảng cho phép") % {"value": text(raw)})
     return value
@@ -153,8 +145,15 @@ _SECTORS = _choices_lookup(Sector)
 _STATUSES = _choices_lookup(Status)
 _GRADES = _choices_lookup(Grade)
 _OCOP_LEVELS = _choices_lookup(OcopLevel)
-_YES_NO = {"co": True, "khong": False, "x": True, "1": True, "0": False, "true": True,
-           "false": False}
+_YES_NO = {
+    "co": True,
+    "khong": False,
+    "x": True,
+    "1": True,
+    "0": False,
+    "true": True,
+    "false": False,
+}
 
 
 def _enum(raw: Any, table: Mapping[str, str], what: str, choices: Any) -> str:
@@ -239,8 +238,12 @@ def stars(raw: Any) -> int:
     return value
 
 
-MANAGER_LEVELS = ("managers_primary", "managers_intermediate", "managers_college",
-                  "managers_university")
+MANAGER_LEVELS = (
+    "managers_primary",
+    "managers_intermediate",
+    "managers_college",
+    "managers_university",
+)
 
 
 def yearly_cross_errors(values: Mapping[str, Any]) -> dict[str, str]:

@@ -194,3 +194,8 @@ def test_it_reads_status_at_the_reference_date(phong_tho):
     services.change_status(entity=e, status=Status.DISSOLVED, date=D(2024, 12, 31))
     active = lambda y: active_at(Entity.objects.all(), D(y, 12, 31)).exists()  # noqa: E731
     assert [active(y) for y in (2017, 2021, 2022, 2023, 2024)] == [False, True, False, True, False]
+
+
+def test_it_selects_the_whole_country(world):
+    assert codes("VN", 2021) == ["SSH", "THENSIN", "TOWN"]
+    assert resolve_area("vn", D(2021, 12, 31)).name == "Toàn quốc"

@@ -12,18 +12,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--if-empty", action="store_true",
+            "--if-empty",
+            action="store_true",
             help="Không làm gì nếu cơ sở dữ liệu đã có HTX (dùng trong make run).",
         )
-        parser.add_argument("--password", help="Mật khẩu cho các tài khoản mẫu (mặc định: ngẫu nhiên).")
+        parser.add_argument(
+            "--password", help="Mật khẩu cho các tài khoản mẫu (mặc định: ngẫu nhiên)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if Entity.objects.exists():
             if options["if_empty"]:
                 return
-            raise CommandError("Cơ sở dữ liệu đã có dữ liệu; chỉ nạp dữ liệu minh họa vào CSDL trống.")
+            raise CommandError(
+                "Cơ sở dữ liệu đã có dữ liệu; chỉ nạp dữ liệu minh họa vào CSDL trống."
+            )
         password, accounts = demo.load(options["password"])
-        lines = ["Tài khoản minh họa (mật khẩu chung: %s):" % password]
+        lines = [f"Tài khoản minh họa (mật khẩu chung: {password}):"]
         lines += [f"  {username:<12} {role}" for username, role in accounts]
         text = "\n".join(lines) + "\n"
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
