@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "kttt.registry",
     "kttt.indicators",
     "kttt.plans",
+    "kttt.api",
 ]
 
 MIDDLEWARE = [
@@ -126,7 +127,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = envbool("AXES_ENABLED", True)
 
 LANGUAGE_CODE = "vi"
-LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
+# Vietnamese only: every string is translatable, but offering English before a catalogue
+# exists would show Django's own messages in English beside ours in Vietnamese.
+LANGUAGES = [("vi", _("Tiếng Việt"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["kttt.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Ho_Chi_Minh")

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from kttt.areas.models import Level, Succession, Unit
 from kttt.areas.reference import LAST_OLD_DAY, REFORM_DAY
@@ -238,6 +238,9 @@ def synthesize(entities: int, first_year: int, last_year: int, seed: int) -> dic
         StatusChange.objects.bulk_create(chunk)
     for chunk in _chunks(reports):
         YearlyReport.objects.bulk_create(chunk)
+    # Fresh statistics for the query planner after a bulk load (both databases have ANALYZE).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return {
         "entities": len(made),
         "locations": len(locations),

@@ -97,3 +97,13 @@ def test_it_sorts_in_vietnamese_alphabetical_order():
         "Uyên",
         "Ưng",
     ]
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_vietnamese_pages(client):
+    response = client.get("/dang-nhap/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response["Content-Language"] == "vi"
+    response = client.post(
+        "/dang-nhap/", {"username": "", "password": ""}, HTTP_ACCEPT_LANGUAGE="en-US"
+    )
+    assert "This field is required" not in response.content.decode()
