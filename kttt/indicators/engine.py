@@ -147,11 +147,9 @@ def income_avg(area: Area, kind: str, year: int) -> Decimal | None:
 
 def previous_income_of_row() -> Subquery:
     """The same entity's income in the year before the row's (for the ±50 % check)."""
-    return Subquery(
-        YearlyReport.objects.filter(entity=OuterRef("entity"), year=OuterRef("year") - 1).values(
-            "income_avg"
-        )[:1]
-    )
+    previous = YearlyReport.objects.filter(entity=OuterRef("entity"), year=OuterRef("year") - 1)
+    # order_by(): the model's default ordering would join the entity to sort by name.
+    return Subquery(previous.order_by().values("income_avg")[:1])
 
 
 def valid_ocop(population_qs: QuerySet[Entity], on: dt.date) -> list[tuple[int, int, dt.date]]:

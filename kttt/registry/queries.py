@@ -13,13 +13,14 @@ from kttt.registry.models import Entity, Location, Status, StatusChange
 def status_at(on: dt.date) -> Coalesce:
     """An expression for the entity's status on `on` (active before its first change)."""
     row = StatusChange.objects.filter(in_force(on, "date"), entity=OuterRef("pk"))
-    return Coalesce(Subquery(row.values("status")[:1]), Value(Status.ACTIVE.value))
+    # order_by(): no default ordering (it would join the entity to sort by name).
+    return Coalesce(Subquery(row.order_by().values("status")[:1]), Value(Status.ACTIVE.value))
 
 
 def location_at(on: dt.date) -> Subquery:
     """An expression for the id of the unit where the entity is on `on`."""
     row = Location.objects.filter(in_force(on, "valid_from"), entity=OuterRef("pk"))
-    return Subquery(row.values("unit")[:1])
+    return Subquery(row.order_by().values("unit")[:1])
 
 
 def current_locations(on: dt.date) -> QuerySet[Location]:

@@ -1,4 +1,3 @@
-import datetime as dt
 
 import pytest
 from django.core.management import call_command
@@ -12,8 +11,19 @@ pytestmark = pytest.mark.django_db
 
 def test_it_records_and_applies_a_succession(phong_tho, capsys):
     coop = entity("TOWN", phong_tho.tt_phong_tho)
-    call_command("succession", "add", "--date", "01/07/2025", "--old", "3549,3490",
-                 "--new", "3549", "--source", "NQ 1670", "--apply")
+    call_command(
+        "succession",
+        "add",
+        "--date",
+        "01/07/2025",
+        "--old",
+        "3549,3490",
+        "--new",
+        "3549",
+        "--source",
+        "NQ 1670",
+        "--apply",
+    )
     out = capsys.readouterr().out
     assert "Đã chuyển địa bàn 1 HTX." in out
     s = Succession.objects.get(source="NQ 1670")
@@ -25,8 +35,17 @@ def test_it_records_and_applies_a_succession(phong_tho, capsys):
 
 def test_it_reports_a_split_for_a_person_to_decide(phong_tho, capsys):
     entity("TOWN", phong_tho.tt_phong_tho)
-    call_command("succession", "add", "--date", "01/07/2025", "--old", "3549",
-                 "--new", "3549,3571", "--apply")
+    call_command(
+        "succession",
+        "add",
+        "--date",
+        "01/07/2025",
+        "--old",
+        "3549",
+        "--new",
+        "3549,3571",
+        "--apply",
+    )
     assert "1 HTX cần người quyết định địa bàn mới" in capsys.readouterr().out
 
 

@@ -11,9 +11,14 @@ import pytest
 from tests import factories
 from tests.web import PASSWORD, PLAIN_STORAGES, commune_officer, coop
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
-# itself (set-up, checks) would otherwise be refused as "async unsafe".
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+@pytest.fixture(autouse=True)
+def _async_unsafe_allowed(monkeypatch):
+    """Playwright's sync API runs an event loop in this thread; the ORM calls made by the
+    test itself (set-up, checks) would otherwise be refused as "async unsafe". Scoped to
+    these tests so that it never leaks into other tests or their subprocesses."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

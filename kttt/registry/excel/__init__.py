@@ -1,0 +1,41 @@
+"""Excel import and export of the registry template (DOMAIN.md §6).
+
+plan_import(path, scope)      check a workbook; the Plan says what would be written
+run_import(path, user=..., scope=..., dry_run=...)   check and write, all or nothing
+export_workbook(entities, out)  write entities in the same template
+"""
+
+from django.utils.translation import gettext as _
+
+from kttt.registry.excel.exporting import export_workbook
+from kttt.registry.excel.importing import Counts, Plan, plan_import
+from kttt.registry.excel.reading import Problem
+from kttt.registry.excel.template import SHEETS
+from kttt.registry.excel.writing import Result, apply_plan, run_import
+
+__all__ = [
+    "Counts",
+    "Plan",
+    "Problem",
+    "Result",
+    "apply_plan",
+    "export_workbook",
+    "plan_import",
+    "run_import",
+    "summary_lines",
+]
+
+
+def summary_lines(counts: dict[str, Counts]) -> list[str]:
+    """One line per sheet: "HTX: 3 tạo mới, 1 cập nhật, 0 không đổi"."""
+    return [
+        _("%(sheet)s: %(created)s tạo mới, %(updated)s cập nhật, %(unchanged)s không đổi")
+        % {
+            "sheet": name,
+            "created": counts[name].created,
+            "updated": counts[name].updated,
+            "unchanged": counts[name].unchanged,
+        }
+        for name in SHEETS
+        if name in counts
+    ]

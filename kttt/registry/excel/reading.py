@@ -1,0 +1,358 @@
+"""Opening an uploaded workbook safely and reading its sheets as (row number, values).
+
+Everything that can go wrong with the file itself (not a workbook, too large, a zip bomb,
+formulas, headers that are not the template's) becomes a Problem, never an exception.
+"""
+
+import logging
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+from xml.etree import ElementTree
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from python_calamine import CalamineWorkbook
+
+from kttt.lib.numbers import format_number
+from kttt.registry.excel.template import SHEET_ENTITIES, SHEETS, Column, column_letter, header_key
+
+logger = logging.getLogger(__name__)
+
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+# A formula element in a worksheet: <f>, <f t="shared" .../>, or with a namespace prefix.
+# <formula> (data validation, conditional formats) does not match.
+_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+_CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason the import cannot go ahead, located as precisely as possible."""
+
+    message: str
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""  # the template header
+    letter: str = ""  # the Excel column letter
+
+    @property
+    def where(self) -> str:
+        parts = []
+        if self.sheet:
+            parts.append(_("trang %(sheet)s") % {"sheet": self.sheet})
+        if self.row is not None:
+            parts.append(_("dòng %(row)s") % {"row": self.row})
+        if self.letter and self.column:
+            parts.append(
+                _("cột %(letter)s (%(column)s)") % {"letter": self.letter, "column": self.column}
+            )
+        elif self.letter or self.column:
+            parts.append(_("cột %(column)s") % {"column": self.letter or self.column})
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        where = self.where
+        return f"{where}: {self.message}" if where else self.message
+
+
+class BadFile(Exception):
+    """The file cannot be read as a template workbook; carries the problems."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems)
+        self.problems = problems
+
+
+def _megabytes(size: int) -> str:
+    return format_number(size / (1024 * 1024), 1)
+
+
+def check_file(path: Path) -> dict[str, str]:
+    """Refuse files that are not .xlsx, too large, or that would inflate beyond the limit.
+
+    Only the zip directory is read here, before any parser sees the file. Returns each
+    worksheet's part name in the zip by sheet name (for the formula scan).
+    """
+    size = path.stat().st_size
+    if size > settings.KTTT_IMPORT_MAX_BYTES:
+        raise BadFile(
+            [
+                Problem(
+                    _("Tệp quá lớn (%(size)s MB); tối đa %(max)s MB.")
+                    % {"size": _megabytes(size), "max": _megabytes(settings.KTTT_IMPORT_MAX_BYTES)}
+                )
+            ]
+        )
+    not_xlsx = Problem(
+        _(
+            "Tệp không phải là bảng tính Excel .xlsx (hãy lưu lại bằng Excel "
+            "theo định dạng “Excel Workbook (*.xlsx)”)."
+        )
+    )
+    if not zipfile.is_zipfile(path):
+        raise BadFile([not_xlsx])
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            inflated = sum(info.file_size for info in infos)
+            if inflated > settings.KTTT_IMPORT_MAX_UNCOMPRESSED_BYTES:
+                raise BadFile(
+                    [
+                        Problem(
+                            _(
+                                "Tệp giải nén ra quá lớn (%(size)s MB; tối đa %(max)s MB): "
+                                "có thể là tệp độc hại hoặc bị hỏng."
+                            )
+                            % {
+                                "size": _megabytes(inflated),
+                                "max": _megabytes(settings.KTTT_IMPORT_MAX_UNCOMPRESSED_BYTES),
+                            }
+                        )
+                    ]
+                )
+            names = {info.filename for info in infos}
+            if "xl/workbook.xml" not in names:
+                raise BadFile([not_xlsx])
+            return _sheet_parts(archive, names)
+    except BadFile:
+        raise
+    except Exception:  # a damaged zip can fail in many ways; none may reach the user raw
+        logger.info("unreadable workbook %s", path, exc_info=True)
+        raise BadFile([not_xlsx]) from None
+
+
+def _read_part(archive: zipfile.ZipFile, name: str) -> bytes:
+    """A part's bytes, never more than the inflation limit (the directory may lie)."""
+    limit = settings.KTTT_IMPORT_MAX_UNCOMPRESSED_BYTES
+    with archive.open(name) as part:
+        data = part.read(limit + 1)
+    if len(data) > limit:
+        raise BadFile([Problem(_("Tệp giải nén ra quá lớn: có thể là tệp độc hại hoặc bị hỏng."))])
+    return data
+
+
+def _parse_xml(data: bytes) -> ElementTree.Element:
+    """Office parts never declare a DTD; refusing one rules out entity-expansion attacks
+    without another dependency."""
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise BadFile([Problem(_("Tệp chứa nội dung không hợp lệ với bảng tính .xlsx."))])
+    return ElementTree.fromstring(data)  # noqa: S314 - no DTD, so no entity expansion
+
+
+def _sheet_parts(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+    workbook = _parse_xml(_read_part(archive, "xl/workbook.xml"))
+    rels_name = "xl/_rels/workbook.xml.rels"
+    targets: dict[str, str] = {}
+    if rels_name in names:
+        for rel in _parse_xml(_read_part(archive, rels_name)).iter(f"{_PKG_REL_NS}Relationship"):
+            target = rel.get("Target", "")
+            if target.startswith("/"):
+                part = target.lstrip("/")
+            else:
+                part = str(PurePosixPath("xl") / target)
+            targets[rel.get("Id", "")] = part
+    parts = {}
+    for sheet in workbook.iter(f"{_MAIN_NS}sheet"):
+        part = targets.get(sheet.get(f"{_REL_NS}id", ""), "")
+        if part in names:
+            parts[sheet.get("name", "")] = part
+    return parts
+
+
+def formula_cells(path: Path, part: str) -> list[tuple[int, str]]:
+    """(row, column letter) of every cell holding a formula in one worksheet part."""
+    with zipfile.ZipFile(path) as archive:
+        data = _read_part(archive, part)
+    if not _FORMULA.search(data):
+        return []
+    found = []
+    for element in _parse_xml(data).iter(f"{_MAIN_NS}c"):
+        if element.find(f"{_MAIN_NS}f") is not None:
+            match = _CELL_REF.match(element.get("r", ""))
+            if match:
+                found.append((int(match.group(2)), match.group(1)))
+    return found
+
+
+@dataclass
+class Sheet:
+    """One template sheet found in the workbook, with its header mapped to columns.
+
+    Rows are read from calamine's in-memory sheet on demand, so that a large file is
+    never held twice as Python objects."""
+
+    name: str  # the template's name for it
+    columns: dict[int, Column]  # position -> column
+    letters: dict[str, str]  # column key -> Excel letter
+    data: Any = field(repr=False)
+
+    def rows(self, problems: list[Problem]) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(Excel row number, {column key: raw value}) for each non-blank data row."""
+        return _data_rows(self.name, self._cells(), self.columns, problems)
+
+    def codes(self) -> Iterator[Any]:
+        """The raw `Mã số HTX` of every data row (a quick first pass)."""
+        index = next(i for i, c in self.columns.items() if c.key == "code")
+        for _number, cells in self._cells():
+            if index < len(cells):
+                yield cells[index]
+
+    def _cells(self) -> Iterator[tuple[int, list[Any]]]:
+        rows = _absolute_rows(self.data)
+        next(rows, None)  # the header
+        return rows
+
+
+def open_workbook(path: Path) -> tuple[dict[str, Sheet], list[Problem]]:
+    """The template sheets present in the workbook (by template name) and the problems
+    found in the file and the headers. Raises BadFile when nothing can be read."""
+    parts = check_file(path)
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        present = {header_key(name): name for name in workbook.sheet_names}
+    except Exception:  # calamine raises several error types for damaged files
+        logger.info("calamine cannot open %s", path, exc_info=True)
+        raise BadFile(
+            [Problem(_("Không đọc được tệp: tệp bị hỏng hoặc không phải .xlsx."))]
+        ) from None
+    problems: list[Problem] = []
+    sheets: dict[str, Sheet] = {}
+    for template_name, columns in SHEETS.items():
+        actual = present.get(header_key(template_name))
+        if actual is None:
+            continue
+        try:
+            data = workbook.get_sheet_by_name(actual)
+            if not data.height and template_name != SHEET_ENTITIES:
+                continue  # an empty optional sheet is the same as no sheet
+            rows = _absolute_rows(data)
+            header_row = next(rows, (1, []))
+        except Exception:
+            logger.info("calamine cannot read sheet %s of %s", actual, path, exc_info=True)
+            problems.append(Problem(_("Không đọc được trang này."), sheet=template_name))
+            continue
+        header, header_problems = _map_header(template_name, header_row, columns)
+        problems += header_problems
+        try:
+            formulas = formula_cells(path, parts[actual]) if actual in parts else []
+        except ElementTree.ParseError:
+            problems.append(Problem(_("Không đọc được trang này."), sheet=template_name))
+            continue
+        for row, letter in formulas:
+            column = next((c.header for i, c in header.items() if column_letter(i) == letter), "")
+            problems.append(
+                Problem(
+                    _("ô chứa công thức; hãy thay bằng giá trị (Sao chép, Dán giá trị)"),
+                    sheet=template_name,
+                    row=row,
+                    column=column,
+                    letter=letter,
+                )
+            )
+        if header_problems:
+            continue
+        letters = {c.key: column_letter(i) for i, c in header.items()}
+        sheets[template_name] = Sheet(template_name, header, letters, data)
+    return sheets, problems
+
+
+def _absolute_rows(data: Any) -> Iterator[tuple[int, list[Any]]]:
+    """Rows numbered as Excel numbers them, each padded so that index 0 is column A
+    (calamine starts at the first non-empty cell)."""
+    first_row, first_col = (data.start or (0, 0)) if data.height else (0, 0)
+    pad = [None] * first_col
+    if first_row > 0:
+        yield 1, []  # the header row is empty
+    for offset, values in enumerate(data.iter_rows()):
+        yield first_row + offset + 1, pad + values
+
+
+def _map_header(
+    sheet: str, header_row: tuple[int, list[Any]], columns: tuple[Column, ...]
+) -> tuple[dict[int, Column], list[Problem]]:
+    number, cells = header_row
+    by_key = {header_key(c.header): c for c in columns}
+    mapped: dict[int, Column] = {}
+    problems = []
+    if number != 1 or not any(_filled(v) for v in cells):
+        return {}, [
+            Problem(_("dòng 1 phải là dòng tiêu đề của mẫu nhưng đang trống"), sheet=sheet, row=1)
+        ]
+    for index, value in enumerate(cells):
+        if not _filled(value):
+            continue
+        column = by_key.get(header_key(value))
+        letter = column_letter(index)
+        if column is None:
+            problems.append(
+                Problem(
+                    _("cột “%(header)s” không có trong mẫu") % {"header": str(value).strip()},
+                    sheet=sheet,
+                    row=1,
+                    letter=letter,
+                )
+            )
+        elif column in mapped.values():
+            problems.append(
+                Problem(
+                    _("cột “%(header)s” có hai lần") % {"header": column.header},
+                    sheet=sheet,
+                    row=1,
+                    column=column.header,
+                    letter=letter,
+                )
+            )
+        else:
+            mapped[index] = column
+    for column in columns:
+        if column.required and column not in mapped.values():
+            problems.append(
+                Problem(
+                    _("thiếu cột “%(header)s”") % {"header": column.header},
+                    sheet=sheet,
+                    row=1,
+                    column=column.header,
+                )
+            )
+    return mapped, problems
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _data_rows(
+    sheet: str,
+    rows: Iterator[tuple[int, list[Any]]],
+    header: dict[int, Column],
+    problems: list[Problem],
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(Excel row number, {column key: raw value}); blank rows are skipped, and a value
+    in a column without a header is a problem (it would otherwise be silently lost)."""
+    for number, cells in rows:
+        values: dict[str, Any] = {c.key: None for c in header.values()}
+        filled = False
+        for index, value in enumerate(cells):
+            if not _filled(value):
+                continue
+            filled = True
+            column = header.get(index)
+            if column is None:
+                problems.append(
+                    Problem(
+                        _("ô có dữ liệu nhưng cột không có tiêu đề"),
+                        sheet=sheet,
+                        row=number,
+                        letter=column_letter(index),
+                    )
+                )
+            else:
+                values[column.key] = value
+        if filled:
+            yield number, values
