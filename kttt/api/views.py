@@ -1,0 +1,108 @@
+"""The HTTP API, version 1: the same JSON objects as the command line (DOMAIN.md §4, §5).
+
+Authentication is the web session for now (an API token comes with the web issue). Errors
+are JSON with a Vietnamese message: 400 for bad parameters, 401 when not logged in, 404 for
+an area outside the user's scope (the same answer as a missing one).
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from kttt.accounts.access import scope_of
+from kttt.areas.services import AreaError
+from kttt.indicators.engine import compute, series
+from kttt.plans.evaluation import PlanError, evaluate
+from kttt.plans.models import Plan
+from kttt.plans.queries import plan_in_force
+from kttt.registry.models import Kind
+
+MAX_SERIES_YEARS = 30
+
+
+class BadRequest(ValueError):
+    pass
+
+
+def error(status: int, message: str) -> JsonResponse:
+    return JsonResponse(
+        {"error": message}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def api_view(view: Callable[..., dict[str, Any] | list[Any]]) -> Callable[..., JsonResponse]:
+    @require_GET
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+        if not request.user.is_authenticated:
+            return error(401, _("Cần đăng nhập."))
+        try:
+            body = view(request, *args, **kwargs)
+        except BadRequest as exc:
+            return error(400, str(exc))
+        except (AreaError, PlanError) as exc:
+            return error(400, str(exc))
+        except LookupError as exc:
+            return error(404, str(exc) or _("Không tìm thấy."))
+        return JsonResponse(body, safe=False, json_dumps_params={"ensure_ascii": False})
+
+    return wrapper
+
+
+def _year(request: HttpRequest, name: str = "year") -> int:
+    raw = request.GET.get(name, "").strip()
+    if not raw.isdigit() or not 1950 <= int(raw) <= timezone.localdate().year + 1:
+        raise BadRequest(_("Tham số “%(name)s” phải là một năm hợp lệ.") % {"name": name})
+    return int(raw)
+
+
+def _kind(request: HttpRequest) -> str:
+    kind = request.GET.get("kind", Kind.HTX).strip().lower() or Kind.HTX
+    if kind not in Kind.values:
+        raise BadRequest(_("Loại hình phải là một trong: htx, lhhtx, tht."))
+    return kind
+
+
+def _area(request: HttpRequest, year: int) -> str | None:
+    from django.conf import settings
+
+    code = request.GET.get("area", "").strip() or settings.KTTT_HOME_AREA
+    if not scope_of(request).may_read_area(code, dt.date(year, 12, 31)):
+        raise LookupError(_("Không tìm thấy địa bàn."))
+    return code
+
+
+@api_view
+def indicators(request: HttpRequest) -> dict[str, Any]:
+    year = _year(request)
+    return compute(year, _area(request, year), _kind(request))
+
+
+@api_view
+def indicator_series(request: HttpRequest) -> list[Any]:
+    first, last = _year(request, "from"), _year(request, "to")
+    if first > last or last - first >= MAX_SERIES_YEARS:
+        raise BadRequest(_("Khoảng năm không hợp lệ (tối đa %(n)s năm).") % {"n": MAX_SERIES_YEARS})
+    area = _area(request, first)
+    _area(request, last)
+    return series(first, last, area, _kind(request))
+
+
+@api_view
+def targets(request: HttpRequest) -> dict[str, Any]:
+    year = _year(request)
+    raw = request.GET.get("plan", "").strip()
+    if raw and not raw.isdigit():
+        raise BadRequest(_("Tham số “plan” phải là số."))
+    plan = Plan.objects.filter(pk=int(raw)).first() if raw else plan_in_force(year)
+    if plan is None:
+        raise LookupError(_("Không tìm thấy đề án."))
+    if not scope_of(request).may_read_area(plan.area_code, dt.date(year, 12, 31)):
+        raise LookupError(_("Không tìm thấy đề án."))
+    return evaluate(plan, year)
