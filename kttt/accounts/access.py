@@ -6,7 +6,7 @@ not write answers 403 to a write.
 
 import datetime as dt
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
@@ -15,7 +15,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from kttt.accounts.models import Membership, Role
-from kttt.areas.services import Area, AreaError, located_in_q, resolve_area, unit_in_area_q
+from kttt.areas.services import (
+    COUNTRY,
+    Area,
+    AreaError,
+    located_in_q,
+    resolve_area,
+    unit_in_area_q,
+)
 from kttt.registry.models import Entity
 from kttt.registry.queries import current_locations
 
@@ -23,6 +30,8 @@ from kttt.registry.queries import current_locations
 REGISTRY_WRITERS = {Role.ADMIN, Role.PLANNING, Role.COMMUNE}
 # Roles that may enter figures (yearly data, OCOP) for the entities they can see.
 FIGURE_WRITERS = REGISTRY_WRITERS | {Role.COOPERATIVE}
+# Roles that may enter and change plans and their targets, within their area.
+PLAN_WRITERS = {Role.ADMIN, Role.PLANNING}
 
 
 def today() -> dt.date:
@@ -36,6 +45,10 @@ class Scope:
     user_id: int | None
     is_superuser: bool
     memberships: list[Membership]
+    # Area selectors read during the request, by (code, date): pages ask for the same few.
+    _resolved: dict[tuple[str, dt.date], Area | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def of(cls, user: object) -> "Scope":
@@ -97,6 +110,48 @@ class Scope:
     def can_manage_units(self) -> bool:
         return self.is_admin
 
+    def reads_area_figures(self) -> bool:
+        """Has the user an area whose figures (indicators, plans) it may read?"""
+        return self.is_admin or any(m.area_code and m.role != Role.ADMIN for m in self.memberships)
+
+    def can_write_plans(self) -> bool:
+        return bool(self.roles & PLAN_WRITERS)
+
+    def area_at(self, code: str, on: dt.date) -> Area | None:
+        """The area selector `code` read at `on`, or None when it names nothing then."""
+        key = (str(code).strip().upper(), on)
+        if key not in self._resolved:
+            try:
+                self._resolved[key] = resolve_area(key[0], on)
+            except AreaError:
+                self._resolved[key] = None
+        return self._resolved[key]
+
+    def may_read_area(
+        self, area_code: str, on: dt.date, *, roles: Collection[str] | None = None
+    ) -> bool:
+        """May the user ask for figures of the area selector `area_code` read at `on` (31/12
+        of a year)? The area must be one of the user's membership areas or lie inside one,
+        the membership codes being read at the same date. An area whose unit had ended is
+        matched by its code, or, in a later year, by the units that succeeded it (as
+        `visible()` does). With `roles`, only memberships of those roles count."""
+        if self.is_admin:
+            return True
+        wanted = self.area_at(area_code, on)
+        if wanted is None:
+            return False
+        for m in self.memberships:
+            if (
+                not m.area_code
+                or m.role == Role.ADMIN
+                or (roles is not None and m.role not in roles)
+            ):
+                continue
+            mine = self.area_at(m.area_code, on)
+            if mine is not None and _inside(wanted, mine):
+                return True
+        return False
+
     def may_place_in(self, unit_id: int) -> bool:
         """May this user put an entity in that commune (create, import, move)?"""
         if self.is_admin:
@@ -109,6 +164,19 @@ class Scope:
             ):
                 return True
         return False
+
+
+def _inside(wanted: Area, mine: Area) -> bool:
+    if mine.code == COUNTRY or wanted.code == mine.code:
+        return True
+    if wanted.code == COUNTRY:
+        return False
+    units = set(wanted.roots) or ({wanted.unit.pk} if wanted.unit else set())
+    if not units:
+        return False
+    from kttt.areas.models import Unit
+
+    return Unit.objects.filter(unit_in_area_q(mine), pk__in=units).count() == len(units)
 
 
 def scope_of(request_or_user: object) -> Scope:
