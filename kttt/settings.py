@@ -167,6 +167,8 @@ X_FRAME_OPTIONS = "DENY"
 # Upload limits: an .xlsx of 30.000 entities with 4 years of data is about 10 MB.
 KTTT_IMPORT_MAX_BYTES = envint("KTTT_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 KTTT_IMPORT_MAX_UNCOMPRESSED_BYTES = envint("KTTT_IMPORT_MAX_UNCOMPRESSED_BYTES", 500 * 1024 * 1024)
+# Evidence files of plan activities (PDF, JPG/PNG, DOCX, XLSX), checked on their content.
+KTTT_EVIDENCE_MAX_BYTES = envint("KTTT_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -39,6 +39,15 @@ class Membership(models.Model):
         verbose_name=_("HTX"),
     )
     department = models.CharField(_("phòng ban"), max_length=120, blank=True)
+    # The department or commune whose plan work (activities) this role may write.
+    implementing_unit = models.ForeignKey(
+        "plans.ImplementingUnit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="memberships",
+        verbose_name=_("đơn vị thực hiện"),
+    )
 
     class Meta:
         verbose_name = _("vai trò")

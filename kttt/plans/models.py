@@ -97,3 +97,300 @@ class Target(models.Model):
             raise ValidationError(
                 {"value_high": _("Cần giá trị trên, không nhỏ hơn giá trị dưới.")}
             )
+
+
+# --- plan execution (DOMAIN.md §5; the plan's sections III.3–III.6) -------------------------
+
+MONEY = {"max_digits": 16, "decimal_places": 3}
+
+
+class ImplementingUnit(models.Model):
+    """A department of the People's Committee or a commune that carries out plan work."""
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", _("Phòng, ban")
+        COMMUNE = "commune", _("UBND xã, phường, thị trấn")
+        OTHER = "other", _("Đơn vị khác")
+
+    name = models.CharField(_("tên đơn vị"), max_length=200, unique=True)
+    short_name = models.CharField(_("tên viết tắt"), max_length=40, blank=True)
+    kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices)
+    area_code = models.CharField(
+        _("mã địa bàn"),
+        max_length=5,
+        blank=True,
+        help_text=_("Với UBND cấp xã: mã xã (đọc tại ngày hiện tại)."),
+    )
+
+    class Meta:
+        verbose_name = _("đơn vị thực hiện")
+        verbose_name_plural = _("đơn vị thực hiện")
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Task(models.Model):
+    """A task (nhiệm vụ, III.3) or a solution (giải pháp, III.4) of a plan."""
+
+    class Kind(models.TextChoices):
+        TASK = "task", _("Nhiệm vụ")
+        SOLUTION = "solution", _("Giải pháp")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
+    kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices, default=Kind.TASK)
+    code = models.CharField(_("mục"), max_length=20, help_text=_("Ví dụ: III.3.a"))
+    title = models.CharField(_("tên ngắn"), max_length=300)
+    text = models.TextField(_("nội dung như văn bản"), blank=True)
+    responsible = models.ForeignKey(
+        ImplementingUnit,
+        verbose_name=_("đơn vị chủ trì"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks_led",
+    )
+    cooperating = models.ManyToManyField(
+        ImplementingUnit,
+        verbose_name=_("đơn vị phối hợp"),
+        blank=True,
+        related_name="tasks_supported",
+    )
+    start_year = models.PositiveSmallIntegerField(_("từ năm"))
+    end_year = models.PositiveSmallIntegerField(_("đến năm"))
+    targets = models.ManyToManyField(
+        Target, verbose_name=_("mục tiêu phục vụ"), blank=True, related_name="tasks"
+    )
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("nhiệm vụ, giải pháp")
+        verbose_name_plural = _("nhiệm vụ, giải pháp")
+        ordering = ["plan", "kind", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="task_code_unique_in_plan"),
+            models.CheckConstraint(
+                condition=Q(start_year__lte=models.F("end_year")), name="task_period_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class ActivityKind(models.TextChoices):
+    TRAINING = "training", _("Tập huấn, bồi dưỡng")
+    PROPAGANDA = "propaganda", _("Tuyên truyền")
+    FOUNDING = "founding", _("Tư vấn thành lập HTX")
+    FAIR = "fair", _("Hội chợ, xúc tiến thương mại")
+    QUALITY = "quality", _("Chứng nhận chất lượng, nhãn hiệu")
+    MODEL_167 = "model_167", _("Hỗ trợ HTX kiểu mới theo QĐ 167")
+    INFRA_1804 = "infra_1804", _("Hỗ trợ hạ tầng, chế biến theo QĐ 1804")
+    YOUNG_STAFF = "young_staff", _("Đưa cán bộ trẻ về HTX")
+    INSPECTION = "inspection", _("Kiểm tra, thanh tra")
+    OTHER = "other", _("Khác")
+
+
+class ActivityStatus(models.TextChoices):
+    PLANNED = "planned", _("Kế hoạch")
+    IN_PROGRESS = "in_progress", _("Đang thực hiện")
+    DONE = "done", _("Hoàn thành")
+    CANCELLED = "cancelled", _("Hủy")
+
+
+class FundSource(models.Model):
+    """A source of the plan's money (ngân sách huyện, ngân sách tỉnh, …) with its total."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="fund_sources")
+    name = models.CharField(_("nguồn kinh phí"), max_length=120)
+    total = models.DecimalField(_("tổng kinh phí (triệu đồng)"), **MONEY)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("nguồn kinh phí")
+        verbose_name_plural = _("nguồn kinh phí")
+        ordering = ["plan", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "name"], name="fund_source_unique_in_plan"),
+            models.CheckConstraint(
+                condition=Q(total__gte=0), name="fund_source_total_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Activity(models.Model):
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="activities")
+    unit = models.ForeignKey(
+        ImplementingUnit,
+        verbose_name=_("đơn vị thực hiện"),
+        on_delete=models.PROTECT,
+        related_name="activities",
+    )
+    kind = models.CharField(_("loại hoạt động"), max_length=12, choices=ActivityKind.choices)
+    title = models.CharField(_("tên hoạt động"), max_length=300)
+    start_date = models.DateField(_("ngày bắt đầu"))
+    end_date = models.DateField(_("ngày kết thúc (hạn)"))
+    place = models.CharField(_("địa điểm"), max_length=200, blank=True)
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=12,
+        choices=ActivityStatus.choices,
+        default=ActivityStatus.PLANNED,
+    )
+    participants = models.PositiveIntegerField(_("số người tham gia"), null=True, blank=True)
+    participants_coop = models.PositiveIntegerField(
+        _("trong đó cán bộ, thành viên HTX"), null=True, blank=True
+    )
+    cooperatives = models.ManyToManyField(
+        "registry.Entity", verbose_name=_("HTX được hỗ trợ"), blank=True, related_name="activities"
+    )
+    cost = models.DecimalField(_("kinh phí (triệu đồng)"), null=True, blank=True, **MONEY)
+    fund_source = models.ForeignKey(
+        FundSource,
+        verbose_name=_("nguồn kinh phí"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="activities",
+    )
+    result = models.TextField(_("kết quả"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("hoạt động")
+        verbose_name_plural = _("hoạt động")
+        ordering = ["-start_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__lte=models.F("end_date")), name="activity_dates_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(participants_coop__isnull=True)
+                | Q(participants__isnull=True)
+                | Q(participants_coop__lte=models.F("participants")),
+                name="activity_coop_participants_le_participants",
+            ),
+            models.CheckConstraint(
+                condition=Q(cost__isnull=True) | Q(cost__gte=0), name="activity_cost_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EvidenceFile(models.Model):
+    """A file that proves an activity (minutes, photos, invoices), stored outside the web
+    root and served only to users who may see the activity."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("tệp"), upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"))
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("tệp minh chứng")
+        verbose_name_plural = _("tệp minh chứng")
+        ordering = ["activity", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class EnterpriseLink(models.Model):
+    """Liên kết chuỗi giá trị: a cooperative's contract with an enterprise."""
+
+    entity = models.ForeignKey(
+        "registry.Entity",
+        verbose_name=_("HTX"),
+        on_delete=models.CASCADE,
+        related_name="enterprise_links",
+    )
+    enterprise = models.CharField(_("doanh nghiệp"), max_length=255)
+    product = models.CharField(_("sản phẩm"), max_length=255)
+    contract_date = models.DateField(_("ngày hợp đồng"))
+    end_date = models.DateField(_("ngày kết thúc"), null=True, blank=True)
+    value = models.DecimalField(_("giá trị hợp đồng (triệu đồng)"), null=True, blank=True, **MONEY)
+    exports_via_ma_lu_thang = models.BooleanField(
+        _("xuất khẩu qua cửa khẩu Ma Lù Thàng"), default=False
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("liên kết chuỗi giá trị")
+        verbose_name_plural = _("liên kết chuỗi giá trị")
+        ordering = ["entity", "-contract_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("contract_date")),
+                name="link_dates_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gte=0), name="link_value_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity} – {self.enterprise}"
+
+
+class BudgetLine(models.Model):
+    """A year's request (đề nghị) and allocation (giao) for a task from a source."""
+
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="budget_lines")
+    source = models.ForeignKey(FundSource, on_delete=models.PROTECT, related_name="lines")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    requested = models.DecimalField(_("đề nghị (triệu đồng)"), default=0, **MONEY)
+    allocated = models.DecimalField(_("giao (triệu đồng)"), default=0, **MONEY)
+
+    class Meta:
+        verbose_name = _("dự toán")
+        verbose_name_plural = _("dự toán")
+        ordering = ["year", "task", "source"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "source", "year"], name="budget_line_unique"),
+            models.CheckConstraint(
+                condition=Q(requested__gte=0, allocated__gte=0), name="budget_line_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task.code} {self.source} {self.year}"
+
+
+class Disbursement(models.Model):
+    """Money paid out against an allocation."""
+
+    line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="disbursements")
+    date = models.DateField(_("ngày chi"))
+    amount = models.DecimalField(_("số tiền (triệu đồng)"), **MONEY)
+    document = models.CharField(_("số chứng từ"), max_length=100)
+    activity = models.ForeignKey(
+        Activity,
+        verbose_name=_("hoạt động"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="disbursements",
+    )
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("giải ngân")
+        verbose_name_plural = _("giải ngân")
+        ordering = ["date", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="disbursement_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} {self.amount}"

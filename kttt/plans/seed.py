@@ -1,6 +1,7 @@
 """The Phong Thổ plan 2021–2025 (shared/seed, section III.2) as data, for the demo."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
@@ -109,3 +110,385 @@ def load_phong_tho_plan() -> Plan:
             expected_high=Decimal(expected[1]) if expected else None,
         )
     return plan
+
+
+# --- execution (III.3–III.6) ------------------------------------------------------------------
+
+TC_KH = "Phòng Tài chính - Kế hoạch"
+NN = "Phòng Nông nghiệp và PTNT"
+KT_HT = "Phòng Kinh tế - Hạ tầng"
+XA = "UBND các xã, thị trấn"
+UNITS = [  # name, short name, kind, area
+    (TC_KH, "TC-KH", "department", ""),
+    (NN, "NN&PTNT", "department", ""),
+    (KT_HT, "KT-HT", "department", ""),
+    (XA, "UBND xã", "other", ""),
+    ("UBND xã Phong Thổ", "UBND xã Phong Thổ", "commune", "03549"),
+    ("UBND xã Dào San", "UBND xã Dào San", "commune", "03571"),
+]
+
+# The plan's section III.3 (tasks) and III.4 (solutions); the lead and cooperating units
+# follow III.6 (who does what). Text shortened to the first clause; the full text is kept.
+TASKS = [
+    (
+        "task",
+        "III.3.a",
+        "Tập huấn, tư vấn thành lập HTX; tuyên truyền; củng cố HTX yếu kém",
+        TC_KH,
+        [XA],
+        ["a_new_coops"],
+    ),
+    (
+        "task",
+        "III.3.b",
+        "Nâng cao năng lực, nhận thức cho khu vực kinh tế tập thể",
+        TC_KH,
+        [NN],
+        ["dd_mgr_primary", "dd_mgr_intermediate"],
+    ),
+    (
+        "task",
+        "III.3.c",
+        "Hỗ trợ xúc tiến thương mại, mở rộng thị trường",
+        KT_HT,
+        [NN],
+        ["d_ocop", "d_value_chain"],
+    ),
+    (
+        "task",
+        "III.3.d",
+        "Lựa chọn, nhân rộng mô hình HTX kiểu mới hiệu quả (QĐ 167)",
+        TC_KH,
+        [NN],
+        ["b_effective"],
+    ),
+    (
+        "task",
+        "III.3.đ",
+        "Hỗ trợ đầu tư kết cấu hạ tầng, nhà xưởng, thiết bị chế biến (QĐ 1804)",
+        NN,
+        [TC_KH, KT_HT],
+        ["d_hightech", "c_income_growth"],
+    ),
+    ("task", "III.3.e", "Đề nghị giao kinh phí hằng năm; bổ sung ngân sách huyện", TC_KH, [], []),
+    (
+        "solution",
+        "III.4.a",
+        "Tăng cường lãnh đạo, chỉ đạo; tuyên truyền về HTX kiểu mới",
+        XA,
+        [TC_KH],
+        [],
+    ),
+    ("solution", "III.4.b", "Củng cố cơ quan quản lý nhà nước; thanh tra, kiểm tra", TC_KH, [], []),
+    (
+        "solution",
+        "III.4.c",
+        "Tập trung nguồn lực cho HTX gắn với chuỗi giá trị",
+        NN,
+        [KT_HT],
+        ["d_value_chain"],
+    ),
+    (
+        "solution",
+        "III.4.d",
+        "Bảo vệ tài nguyên, môi trường, thích ứng biến đổi khí hậu",
+        NN,
+        [XA],
+        [],
+    ),
+    ("solution", "III.4.đ", "Nâng cao trách nhiệm của Liên minh HTX tỉnh", TC_KH, [], []),
+    ("solution", "III.4.e", "Phát huy vai trò Mặt trận Tổ quốc, các đoàn thể", XA, [], []),
+    ("solution", "III.4.g", "Tăng cường hợp tác quốc tế về kinh tế tập thể", KT_HT, [], []),
+    (
+        "solution",
+        "III.4.h",
+        "Đẩy mạnh phong trào thi đua trong lĩnh vực kinh tế tập thể",
+        TC_KH,
+        [XA],
+        [],
+    ),
+]
+
+# Each year's allocation per task (triệu đồng): provincial 300 a year (1.500 over five years),
+# district 100 a year (500). Requests are a little above. Disbursed: 90 % in 2021–2024,
+# 50 % in 2025 (the demo's "today" is after the plan; 2025's money is partly unspent).
+ALLOCATIONS = {
+    "Ngân sách tỉnh": {"III.3.a": 40, "III.3.b": 80, "III.3.c": 60, "III.3.d": 60, "III.3.đ": 60},
+    "Ngân sách huyện": {"III.3.a": 20, "III.3.b": 40, "III.3.c": 20, "III.3.e": 20},
+}
+SOURCES = [("Ngân sách huyện", 500), ("Ngân sách tỉnh", 1500)]
+
+# task, unit, kind, title, start, end, place, participants, of whom coop staff, cost, source,
+# cooperatives supported (indexes into the demo's list)
+ACTIVITIES = [
+    (
+        "III.3.a",
+        TC_KH,
+        "founding",
+        "Tư vấn thành lập HTX cho sáng lập viên",
+        "2021-04-12",
+        "2021-04-13",
+        "Thị trấn Phong Thổ",
+        45,
+        30,
+        15,
+        "Ngân sách huyện",
+        [6],
+    ),
+    (
+        "III.3.b",
+        TC_KH,
+        "training",
+        "Bồi dưỡng kỹ năng quản trị HTX",
+        "2021-09-20",
+        "2021-09-22",
+        "Hội trường UBND huyện",
+        60,
+        52,
+        40,
+        "Ngân sách tỉnh",
+        [0, 1, 2, 9],
+    ),
+    (
+        "III.3.c",
+        KT_HT,
+        "fair",
+        "Tham gia Hội chợ nông sản vùng Tây Bắc",
+        "2022-10-05",
+        "2022-10-09",
+        "TP Lai Châu",
+        12,
+        10,
+        35,
+        "Ngân sách tỉnh",
+        [0, 1, 14],
+    ),
+    (
+        "III.3.d",
+        TC_KH,
+        "model_167",
+        "Hỗ trợ HTX kiểu mới theo QĐ 167",
+        "2022-03-01",
+        "2022-11-30",
+        "Thị trấn Phong Thổ",
+        None,
+        None,
+        50,
+        "Ngân sách tỉnh",
+        [0, 9],
+    ),
+    (
+        "III.3.đ",
+        NN,
+        "infra_1804",
+        "Hỗ trợ nhà sơ chế chè theo QĐ 1804",
+        "2023-04-01",
+        "2023-09-30",
+        "Xã Sì Lở Lầu",
+        None,
+        None,
+        54,
+        "Ngân sách tỉnh",
+        [1],
+    ),
+    (
+        "III.3.b",
+        NN,
+        "young_staff",
+        "Đưa cán bộ trẻ tốt nghiệp đại học về HTX",
+        "2023-07-01",
+        "2023-12-31",
+        "Các xã",
+        3,
+        3,
+        30,
+        "Ngân sách tỉnh",
+        [0, 4],
+    ),
+    (
+        "III.3.c",
+        NN,
+        "quality",
+        "Hỗ trợ đăng ký nhãn hiệu, chứng nhận OCOP",
+        "2024-03-15",
+        "2024-08-30",
+        "Các xã",
+        None,
+        None,
+        25,
+        "Ngân sách tỉnh",
+        [8, 14],
+    ),
+    (
+        "III.3.a",
+        "UBND xã Phong Thổ",
+        "propaganda",
+        "Tuyên truyền Luật Hợp tác xã 2023",
+        "2024-06-10",
+        "2024-06-10",
+        "Xã Phong Thổ",
+        120,
+        25,
+        5,
+        "Ngân sách huyện",
+        [],
+    ),
+    (
+        "III.4.b",
+        TC_KH,
+        "inspection",
+        "Kiểm tra hoạt động các HTX",
+        "2024-11-04",
+        "2024-11-15",
+        "Các xã",
+        8,
+        0,
+        None,
+        None,
+        [3, 13, 18],
+    ),
+    (
+        "III.3.b",
+        TC_KH,
+        "training",
+        "Tập huấn kế toán HTX",
+        "2025-08-18",
+        "2025-08-20",
+        "Xã Phong Thổ",
+        50,
+        44,
+        30,
+        "Ngân sách tỉnh",
+        [0, 2, 5],
+    ),
+    (
+        "III.3.c",
+        KT_HT,
+        "fair",
+        "Kết nối HTX với doanh nghiệp xuất khẩu qua Ma Lù Thàng",
+        "2025-11-10",
+        "2025-12-20",
+        "Cửa khẩu Ma Lù Thàng",
+        None,
+        None,
+        None,
+        None,
+        [0, 9],
+    ),
+]
+LINKS = [  # coop index, enterprise, product, contract, value, via Ma Lù Thàng
+    (0, "Công ty CP Nông sản Tây Bắc (minh họa)", "Gạo Séng Cù", "2021-03-01", 350, False),
+    (9, "Công ty TNHH XNK Ma Lù Thàng (minh họa)", "Nông sản tổng hợp", "2021-06-15", 800, True),
+    (
+        27,
+        "Công ty TNHH Thương mại Biên giới (minh họa)",
+        "Chuối, thảo quả",
+        "2022-05-10",
+        420,
+        True,
+    ),
+]
+
+
+def load_phong_tho_execution(plan: Plan, coops: list[Any]) -> None:
+    """The plan's tasks, solutions, responsibilities, budget and illustrative work."""
+    import datetime as dt
+
+    from kttt.plans import activities, budget
+    from kttt.plans.models import ImplementingUnit, Task
+
+    units = {
+        name: ImplementingUnit.objects.create(
+            name=name, short_name=short, kind=kind, area_code=area
+        )
+        for name, short, kind, area in UNITS
+    }
+    targets = {t.code: t for t in plan.targets.all()}
+    tasks = {}
+    for order, (kind, code, title, lead, helpers, serves) in enumerate(TASKS, start=1):
+        task = Task.objects.create(
+            plan=plan,
+            kind=kind,
+            code=code,
+            title=title,
+            responsible=units[lead],
+            start_year=plan.start_year,
+            end_year=plan.end_year,
+            order=order,
+        )
+        task.cooperating.set([units[h] for h in helpers])
+        task.targets.set([targets[t] for t in serves])
+        tasks[code] = task
+    sources = {
+        name: budget.set_source(plan=plan, name=name, total=Decimal(total))
+        for name, total in SOURCES
+    }
+    for year in range(plan.start_year, plan.end_year + 1):
+        share = Decimal("0.5") if year == plan.end_year else Decimal("0.9")
+        for source_name, per_task in ALLOCATIONS.items():
+            for code, amount in per_task.items():
+                line = budget.set_line(
+                    task=tasks[code],
+                    source=sources[source_name],
+                    year=year,
+                    requested=Decimal(amount) + 10,
+                    allocated=Decimal(amount),
+                )
+                budget.disburse(
+                    line=line,
+                    date=dt.date(year, 11, 30),
+                    amount=Decimal(amount) * share,
+                    document=f"{year}/{code[-1]}/{source_name[-4:]}",
+                )
+    today = dt.date.today()  # noqa: DTZ011 - the demo's statuses, not a moment
+    for (
+        task,
+        unit,
+        kind,
+        title,
+        start,
+        end,
+        place,
+        people,
+        coop,
+        cost,
+        source,
+        coop_ids,
+    ) in ACTIVITIES:
+        start_d, end_d = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+        status = (
+            "done"
+            if end_d < dt.date(2025, 10, 1)
+            else "in_progress"
+            if start_d <= today
+            else "planned"
+        )
+        activities.save_activity(
+            values={
+                "task": tasks[task],
+                "unit": units[unit],
+                "kind": kind,
+                "title": title,
+                "start_date": start_d,
+                "end_date": end_d,
+                "place": place,
+                "status": status,
+                "participants": people,
+                "participants_coop": coop,
+                "cost": None if cost is None else Decimal(cost),
+                "fund_source": sources.get(source) if source else None,
+                "result": "Đã thực hiện theo kế hoạch (minh họa)." if status == "done" else "",
+            },
+            cooperatives=[coops[i] for i in coop_ids],
+        )
+    for index, enterprise, product, contract, value, export in LINKS:
+        activities.save_link(
+            entity=coops[index],
+            values={
+                "enterprise": enterprise,
+                "product": product,
+                "contract_date": dt.date.fromisoformat(contract),
+                "value": Decimal(value),
+                "exports_via_ma_lu_thang": export,
+            },
+        )

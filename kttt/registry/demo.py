@@ -28,7 +28,8 @@ from kttt.accounts.models import Membership, Role
 from kttt.areas.models import Succession
 from kttt.areas.reference import REFORM_DAY
 from kttt.areas.services import record_succession, unit_at
-from kttt.plans.seed import load_phong_tho_plan
+from kttt.plans.models import ImplementingUnit
+from kttt.plans.seed import load_phong_tho_execution, load_phong_tho_plan
 from kttt.registry import services
 from kttt.registry.models import Entity, Grade, Kind, OcopLevel, Sector, Status
 
@@ -281,7 +282,8 @@ def load(password: str | None = None) -> tuple[str, list[tuple[str, str]]]:
     for succession in Succession.objects.filter(date=REFORM_DAY):
         services.apply_succession(succession=succession, source=SOURCE)
 
-    load_phong_tho_plan()
+    plan = load_phong_tho_plan()
+    load_phong_tho_execution(plan, coops)
 
     password = password or secrets.token_urlsafe(9)
     accounts = []
@@ -293,12 +295,14 @@ def load(password: str | None = None) -> tuple[str, list[tuple[str, str]]]:
             is_staff=role == Role.ADMIN,
             is_superuser=role == Role.ADMIN,
         )
+        unit_name = department or ("UBND xã Phong Thổ" if role == Role.COMMUNE else "")
         Membership.objects.create(
             user=user,
             role=role,
             area_code=area,
             department=department,
             cooperative=coops[0] if role == Role.COOPERATIVE else None,
+            implementing_unit=ImplementingUnit.objects.filter(name=unit_name).first(),
         )
         accounts.append((username, str(Role(role).label)))
     return password, accounts
