@@ -34,6 +34,7 @@ from kttt.lib.dates import add_months, year_end
 from kttt.registry.history import in_force
 from kttt.registry.models import (
     ENDING_STATUSES,
+    MANAGER_LEVEL_FIELDS,
     Entity,
     Kind,
     OcopProduct,
@@ -45,7 +46,6 @@ from kttt.registry.models import (
 from kttt.registry.queries import active_at, in_area
 
 Number = int | float | None
-LEVELS = ("managers_primary", "managers_intermediate", "managers_college", "managers_university")
 
 
 def _levels(fields: tuple[str, ...]) -> Any:
@@ -68,7 +68,7 @@ def _row_aggregates() -> dict[str, Any]:
         "s_workers": Sum("workers"),
         "s_workers_trained": Sum("workers_trained"),
         "s_managers": Sum("managers"),
-        "s_managers_trained": Sum(_levels(LEVELS)),
+        "s_managers_trained": Sum(_levels(MANAGER_LEVEL_FIELDS)),
         "s_capital": Sum("charter_capital"),
         "s_revenue": Sum("revenue"),
         "s_profit": Sum("profit"),

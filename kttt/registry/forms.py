@@ -21,8 +21,17 @@ from kttt.areas.services import unit_in_area_q
 from kttt.lib.dates import format_date
 from kttt.lib.numbers import format_number
 from kttt.registry import validation
-from kttt.registry.models import Entity, Grade, Kind, OcopLevel, OcopProduct, Sector, Status
-from kttt.registry.services import ENTITY_FIELDS, YEARLY_FIELDS
+from kttt.registry.models import (
+    YEARLY_FIELDS,
+    Entity,
+    Grade,
+    Kind,
+    OcopLevel,
+    OcopProduct,
+    Sector,
+    Status,
+)
+from kttt.registry.services import ENTITY_FIELDS
 
 REQUIRED = _lazy("Chưa nhập trường này.")
 INVALID_CHOICE = _lazy("Lựa chọn không hợp lệ.")

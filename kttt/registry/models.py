@@ -182,17 +182,17 @@ def _between(field: str, low: object, high: object, label: str) -> models.CheckC
     )
 
 
-COUNT_FIELDS = (
-    "members",
-    "workers",
-    "workers_trained",
-    "managers",
+# A manager counts once, at the highest level reached (DOMAIN.md §2).
+MANAGER_LEVEL_FIELDS = (
     "managers_primary",
     "managers_intermediate",
     "managers_college",
     "managers_university",
 )
+COUNT_FIELDS = ("members", "workers", "workers_trained", "managers", *MANAGER_LEVEL_FIELDS)
 MONEY_FIELDS = ("charter_capital", "revenue", "profit", "income_avg", "tax")
+# Every figure of a yearly row, in the template's order (DOMAIN.md §6).
+YEARLY_FIELDS = (*COUNT_FIELDS, *MONEY_FIELDS, "grade", "hightech", "value_chain")
 
 
 class YearlyReport(models.Model):
@@ -254,15 +254,7 @@ class YearlyReport(models.Model):
 
     @property
     def managers_trained(self) -> int:
-        return sum(
-            getattr(self, f) or 0
-            for f in (
-                "managers_primary",
-                "managers_intermediate",
-                "managers_college",
-                "managers_university",
-            )
-        )
+        return sum(getattr(self, f) or 0 for f in MANAGER_LEVEL_FIELDS)
 
 
 class OcopProduct(models.Model):

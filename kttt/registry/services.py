@@ -36,24 +36,6 @@ ENTITY_FIELDS = (
     "phone",
     "representative",
 )
-YEARLY_FIELDS = (
-    "members",
-    "workers",
-    "workers_trained",
-    "managers",
-    "managers_primary",
-    "managers_intermediate",
-    "managers_college",
-    "managers_university",
-    "charter_capital",
-    "revenue",
-    "profit",
-    "income_avg",
-    "tax",
-    "grade",
-    "hightech",
-    "value_chain",
-)
 OCOP_FIELDS = ("stars", "recognized_on", "level")
 
 

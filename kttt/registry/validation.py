@@ -17,6 +17,7 @@ from kttt.lib.dates import InvalidDate, parse_date
 from kttt.lib.numbers import format_number, parse_number
 from kttt.lib.text import clean, fold_key
 from kttt.registry.models import (
+    MANAGER_LEVEL_FIELDS,
     MAX_COUNT,
     MAX_MONEY,
     MIN_YEAR,
@@ -238,12 +239,7 @@ def stars(raw: Any) -> int:
     return value
 
 
-MANAGER_LEVELS = (
-    "managers_primary",
-    "managers_intermediate",
-    "managers_college",
-    "managers_university",
-)
+MANAGER_LEVELS = MANAGER_LEVEL_FIELDS
 
 
 def yearly_cross_errors(values: Mapping[str, Any]) -> dict[str, str]:

@@ -56,6 +56,7 @@ from kttt.registry.forms import (
 from kttt.registry.models import (
     COUNT_FIELDS,
     MONEY_FIELDS,
+    YEARLY_FIELDS,
     AuditEntry,
     Entity,
     Grade,
@@ -364,7 +365,7 @@ def yearly_create(request: HttpRequest, code: str) -> HttpResponse:
 def yearly_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
     entity = access_entity_by_code(request, code, write="figures")
     report = get_object_or_404(entity.reports, year=year)
-    initial = {f: getattr(report, f) for f in services.YEARLY_FIELDS}
+    initial = {f: getattr(report, f) for f in YEARLY_FIELDS}
     form = YearlyForm(request.POST or None, entity=entity, year=year, initial=initial)
     if saved(
         form,
