@@ -9,14 +9,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kttt.areas.models import Succession
 from kttt.areas.services import Area, located_in_q
 from kttt.lib.dates import add_months
-from kttt.registry.models import Entity, YearlyReport
+from kttt.registry.models import MANAGER_LEVEL_FIELDS, Entity, YearlyReport
 from kttt.registry.queries import current_locations
 
 LIST_LIMIT = 20
@@ -25,7 +26,9 @@ OCOP_WARNING_DAYS = 90
 
 # Row filters over R; the engine aliases `_previous_income` (the same entity's income the
 # year before) onto the rows.
-TRAINED_ABOVE = Q(workers_trained__gt=F("workers"))
+TRAINED_ABOVE = Q(workers_trained__gt=F("workers")) | Q(
+    managers__lt=sum((Coalesce(F(f), 0) for f in MANAGER_LEVEL_FIELDS), Value(0))
+)
 REVENUE_ZERO_PROFIT = Q(revenue=0, profit__gt=0)
 FEW_MEMBERS = Q(members__lt=MIN_MEMBERS)
 INCOME_JUMP = Q(_previous_income__gt=0, income_avg__isnull=False) & (
