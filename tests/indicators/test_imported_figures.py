@@ -29,7 +29,16 @@ def test_it_computes_from_text_form_numbers(tmp_path, phong_tho):
                 workers="4",
                 members="10",
             ),
-            yearly("B", 2021, capital="910", revenue="765.5", income="40", workers=2, members="8"),
+            yearly(
+                "B",
+                2021,
+                capital="910",
+                revenue="765.5",
+                income="40",
+                workers=2,
+                workers_trained=1,
+                members="8",
+            ),
         ],
     )
     code, _out, err = run(path)
