@@ -5,6 +5,8 @@ urlpatterns = [
     path("", include("kttt.registry.urls")),
     path("", include("kttt.accounts.urls")),
     path("areas/", include("kttt.areas.urls")),
+    path("chi-tieu/", include("kttt.indicators.urls")),
+    path("de-an/", include("kttt.plans.urls")),
     path("api/", include("kttt.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,285 @@
+"""Plan pages: the list, a plan's targets evaluated for a year (DOMAIN.md §5), and the
+forms that enter a plan and its targets without code.
+
+Anyone whose scope covers the plan's area reads it (another area's plan answers 404);
+only an administrator or a planning officer of the area writes (403 for the others). Every
+write goes through `kttt.plans.services`.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from kttt.accounts.access import PLAN_WRITERS, require, scope_of, today
+from kttt.areas.services import AreaError
+from kttt.indicators.definitions import BY_CODE
+from kttt.lib.dates import year_end
+from kttt.lib.numbers import format_number
+from kttt.plans import services
+from kttt.plans.evaluation import PlanError, evaluate, statuses_by_year
+from kttt.plans.forms import CopyPlanForm, PlanForm, TargetForm
+from kttt.plans.models import Comparison, Plan, Target
+from kttt.plans.queries import access_plan_by_id, plan_area_date, plans_readable_by
+from kttt.registry.views import is_partial
+
+# Badge colours: Đạt green, Chưa đạt red, Chưa đủ số liệu grey, Đúng tiến độ blue,
+# Chậm tiến độ orange.
+STATUS_CLASS = {
+    "achieved": "ok",
+    "not_achieved": "bad",
+    "no_data": "",
+    "on_track": "info",
+    "behind": "warn",
+}
+
+
+def unit_of(target: Target) -> str:
+    indicator = BY_CODE.get(target.indicator)
+    return str(indicator.unit) if indicator else ""
+
+
+def target_text(target: Target) -> str:
+    """ "> 50 %", "≥ 1 HTX", "7–10 %"."""
+    unit = unit_of(target)
+    if target.comparison == Comparison.RANGE and target.value_high is not None:
+        return f"{format_number(target.value, 3)}–{format_number(target.value_high, 3)} {unit}"
+    sign = Comparison(target.comparison).label
+    return f"{sign} {format_number(target.value, 3)} {unit}"
+
+
+def expected_text(target: Target) -> str:
+    if target.expected_low is None or target.expected_high is None:
+        return ""
+    low, high = format_number(target.expected_low, 3), format_number(target.expected_high, 3)
+    span = low if low == high else f"{low}–{high}"
+    return _("mong đợi %(span)s %(unit)s") % {"span": span, "unit": unit_of(target)}
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request)
+    rows = []
+    for plan in plans_readable_by(scope):
+        on = plan_area_date(plan)
+        rows.append(
+            {
+                "plan": plan,
+                "area": scope.area_at(plan.area_code, on),
+                "writable": scope.may_read_area(plan.area_code, on, roles=PLAN_WRITERS),
+            }
+        )
+    context = {"rows": rows, "can_create": scope.can_write_plans()}
+    return render(request, "plans/plan_list.html", context)
+
+
+def asked_year(request: HttpRequest, plan: Plan) -> int:
+    """?year=, by default this year kept within the plan's period. Raises PlanError."""
+    raw = request.GET.get("year", "").strip()
+    if not raw:
+        return min(max(today().year, plan.start_year), plan.end_year)
+    if not raw.isdigit() or len(raw) > 4:
+        raise PlanError(_("Năm “%(year)s” không hợp lệ.") % {"year": raw[:20]})
+    year = int(raw)
+    if not plan.start_year <= year <= plan.end_year:
+        raise PlanError(
+            _("Năm %(year)s nằm ngoài kỳ của đề án (%(start)s–%(end)s).")
+            % {"year": year, "start": plan.start_year, "end": plan.end_year}
+        )
+    return year
+
+
+def evaluation_context(plan: Plan, year: int) -> dict[str, Any]:
+    result = evaluate(plan, year)
+    last = min(today().year, plan.end_year)
+    by_year = statuses_by_year(plan, last)
+    targets = {t.code: t for t in plan.targets.all()}
+    rows = []
+    for row in result["targets"]:
+        target = targets[row["code"]]
+        indicator = BY_CODE.get(target.indicator)
+        rows.append(
+            {
+                **row,
+                "target_obj": target,
+                "indicator_name": indicator.name if indicator else target.indicator,
+                "unit": unit_of(target),
+                "target_text": target_text(target),
+                "expected_text": expected_text(target),
+                "status_class": STATUS_CLASS.get(row["status_code"], ""),
+                "years": [
+                    (status.label, STATUS_CLASS.get(status.code, ""))
+                    for _year, status in sorted(by_year.get(target.code, {}).items())
+                ],
+            }
+        )
+    return {
+        "rows": rows,
+        "table_years": [str(y) for y in range(plan.start_year, last + 1)],
+        "end_year": str(plan.end_year),
+    }
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = access_plan_by_id(request, pk)
+    scope = scope_of(request)
+    context: dict[str, Any] = {
+        "plan": plan,
+        "area": scope.area_at(plan.area_code, plan_area_date(plan)),
+        "years": [str(y) for y in range(plan.start_year, plan.end_year + 1)],
+        "can_write": scope.may_read_area(plan.area_code, plan_area_date(plan), roles=PLAN_WRITERS),
+    }
+    status = 200
+    try:
+        year = asked_year(request, plan)
+        if not scope.may_read_area(plan.area_code, year_end(year)):
+            raise Http404
+        context.update(year=str(year), **evaluation_context(plan, year))
+    except (PlanError, AreaError) as exc:
+        context["error"] = str(exc)
+        status = 400
+    template = "plans/_results.html" if is_partial(request) else "plans/plan_detail.html"
+    response = render(request, template, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+# --- writing ----------------------------------------------------------------------------
+
+
+def saved(form: Any, write: Callable[[], object]) -> bool:
+    """For a valid submitted form, call the service; a refusal becomes a form error."""
+    if not (form.is_bound and form.is_valid()):
+        return False
+    try:
+        write()
+    except (PlanError, AreaError) as exc:
+        form.add_error(None, str(exc))
+    except ValidationError as exc:
+        form.add_error(None, " ".join(exc.messages))
+    except IntegrityError:
+        form.add_error(None, _("Dữ liệu vừa bị thay đổi ở nơi khác. Vui lòng tải lại trang."))
+    else:
+        return True
+    return False
+
+
+def form_page(
+    request: HttpRequest, form: Any, *, title: str, plan: Plan | None = None
+) -> HttpResponse:
+    cancel = reverse("plans:plan_detail", args=[plan.pk]) if plan else reverse("plans:plan_list")
+    context = {"form": form, "title": title, "plan": plan, "cancel_url": cancel}
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "plans/form.html", context, status=status)
+
+
+def to_plan(plan: Plan) -> HttpResponse:
+    return redirect("plans:plan_detail", pk=plan.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_create(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request)
+    require(scope.can_write_plans())
+    form = PlanForm(request.POST or None, scope=scope)
+    created: list[Plan] = []
+    if saved(form, lambda: created.append(services.create_plan(values=form.values()))):
+        messages.success(request, _("Đã thêm đề án."))
+        return to_plan(created[0])
+    return form_page(request, form, title=_("Thêm đề án"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = access_plan_by_id(request, pk, write=True)
+    form = PlanForm(
+        request.POST or None, scope=scope_of(request), initial=PlanForm.initial_of(plan)
+    )
+    if saved(form, lambda: services.update_plan(plan=plan, values=form.values())):
+        messages.success(request, _("Đã lưu đề án."))
+        return to_plan(plan)
+    return form_page(request, form, title=_("Sửa đề án"), plan=plan)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = access_plan_by_id(request, pk)
+    scope = scope_of(request)
+    require(scope.can_write_plans())
+    form = CopyPlanForm(
+        request.POST or None, plan=plan, scope=scope, initial=CopyPlanForm.initial_of(plan)
+    )
+    created: list[Plan] = []
+    if saved(
+        form,
+        lambda: created.append(
+            services.copy_plan(
+                plan=plan,
+                name=form.cleaned_data["name"],
+                start_year=form.cleaned_data["start_year"],
+                end_year=form.cleaned_data["end_year"],
+                baseline_year=form.cleaned_data["baseline_year"],
+                decision=form.cleaned_data["decision"],
+            )
+        ),
+    ):
+        messages.success(
+            request,
+            _("Đã tạo đề án mới với %(n)s mục tiêu; hãy xem lại từng mục tiêu.")
+            % {"n": created[0].targets.count()},
+        )
+        return to_plan(created[0])
+    return form_page(request, form, title=_("Sao chép đề án sang kỳ mới"), plan=plan)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_create(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = access_plan_by_id(request, pk, write=True)
+    form = TargetForm(request.POST or None, plan=plan)
+    if saved(form, lambda: services.save_target(plan=plan, values=form.values())):
+        messages.success(request, _("Đã thêm mục tiêu."))
+        return to_plan(plan)
+    return form_page(request, form, title=_("Thêm mục tiêu"), plan=plan)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_edit(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
+    plan = access_plan_by_id(request, pk, write=True)
+    target = get_object_or_404(plan.targets, pk=target_pk)
+    form = TargetForm(
+        request.POST or None, plan=plan, target=target, initial=TargetForm.initial_of(target)
+    )
+    if saved(form, lambda: services.save_target(plan=plan, target=target, values=form.values())):
+        messages.success(request, _("Đã lưu mục tiêu."))
+        return to_plan(plan)
+    return form_page(request, form, title=_("Sửa mục tiêu"), plan=plan)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_delete(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
+    plan = access_plan_by_id(request, pk, write=True)
+    target = get_object_or_404(plan.targets, pk=target_pk)
+    if request.method == "POST":
+        services.delete_target(target=target)
+        messages.success(request, _("Đã xóa mục tiêu."))
+        return to_plan(plan)
+    return render(request, "plans/confirm_delete.html", {"plan": plan, "target": target})
