@@ -129,3 +129,39 @@ def test_it_exits_non_zero_without_a_traceback():
     assert result.returncode == 1
     assert "Vai trò “boss” không hợp lệ" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.django_db
+def test_it_links_a_department_role_to_its_implementing_unit(phong_tho):
+    from kttt.accounts.models import Membership
+    from kttt.plans.models import ImplementingUnit
+
+    unit = ImplementingUnit.objects.create(
+        name="Phòng Nông nghiệp và PTNT", short_name="NN&PTNT", kind="department"
+    )
+    call_command(
+        "createuser",
+        "nn",
+        "--role",
+        "department",
+        "--area",
+        "109",
+        "--department",
+        "nn&ptnt",
+        "--password",
+        "Mat-khau-dai-2026",
+    )
+    assert Membership.objects.get(user__username="nn").implementing_unit == unit
+    with pytest.raises(CommandError, match="Không có đơn vị thực hiện “Phòng Y tế”"):
+        call_command(
+            "createuser",
+            "yt",
+            "--role",
+            "department",
+            "--area",
+            "109",
+            "--department",
+            "Phòng Y tế",
+            "--password",
+            "Mat-khau-dai-2026",
+        )

@@ -47,7 +47,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--cooperative", default="", help="Mã số HTX; bắt buộc với vai trò cooperative."
         )
-        parser.add_argument("--department", default="", help="Tên phòng ban (không bắt buộc).")
+        parser.add_argument(
+            "--department",
+            default="",
+            help="Đơn vị thực hiện đề án của vai trò (tên hoặc tên viết tắt, ví dụ NN&PTNT): "
+            "phòng chuyên môn chỉ sửa hoạt động của đơn vị mình.",
+        )
         parser.add_argument("--full-name", default="", help="Họ và tên (không bắt buộc).")
         parser.add_argument("--email", default="", help="Thư điện tử (không bắt buộc).")
         password = parser.add_mutually_exclusive_group()
@@ -58,6 +63,24 @@ class Command(BaseCommand):
         )
         password.add_argument(
             "--password-env", metavar="VAR", help="Đọc mật khẩu từ biến môi trường VAR."
+        )
+
+    def _unit(self, name: str) -> Any:
+        """The implementing unit named (by name or short name, ignoring case and accents)."""
+        from kttt.lib.text import fold
+        from kttt.plans.models import ImplementingUnit
+
+        if not name:
+            return None
+        units = list(ImplementingUnit.objects.all())
+        for unit in units:
+            if fold(name) in (fold(unit.name), fold(unit.short_name or unit.name)):
+                return unit
+        if not units:
+            return None  # no plan work recorded yet: keep the name as text
+        raise CommandError(
+            _("Không có đơn vị thực hiện “%(name)s”. Có: %(units)s.")
+            % {"name": name, "units": "; ".join(u.name for u in units)}
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -72,6 +95,7 @@ class Command(BaseCommand):
             )
         area_code = self._area(role, options["area"].strip())
         cooperative = self._cooperative(role, options["cooperative"].strip())
+        unit = self._unit(options["department"].strip())
 
         User = get_user_model()
         user = User.objects.filter(username=username).first()
@@ -103,7 +127,10 @@ class Command(BaseCommand):
                 role=role,
                 area_code=area_code,
                 cooperative=cooperative,
-                defaults={"department": options["department"]},
+                defaults={
+                    "department": unit.name if unit else options["department"],
+                    "implementing_unit": unit,
+                },
             )
 
         if cooperative:
