@@ -305,8 +305,13 @@ def checks(request: HttpRequest) -> HttpResponse:
 
 
 def narrative_context(scope: Scope, form: SelectorForm) -> dict[str, Any]:
-    result = compute(*selection(form), with_checks=False)
-    return {"paragraphs": paragraphs(result), "approximate": result["area"]["approximate"]}
+    # The checks come first: a person sees what is wrong in the data before using the text.
+    result = compute(*selection(form))
+    return {
+        "paragraphs": paragraphs(result),
+        "approximate": result["area"]["approximate"],
+        "checks": findings(scope, result["checks"]),
+    }
 
 
 @login_required

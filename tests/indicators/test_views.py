@@ -331,3 +331,11 @@ def test_it_writes_the_narrative_in_a_block_to_copy(demo):
     assert "Năm 2021, trên địa bàn Huyện Phong Thổ có 27 hợp tác xã đang hoạt động" in text
     assert "63.090" in text
     assert "data-copy" in text
+
+
+def test_it_shows_the_data_checks_before_the_narrative(demo):
+    client = client_for(person(Role.PLANNING, "109"))
+    # 2024: HTX Thương mại Lả Nhì Thàng (6200000013) sent no report.
+    text = body(client.get("/chi-tieu/hien-trang/", {"year": "2024", "area": "109"}))
+    assert "1 HTX đang hoạt động chưa có số liệu năm." in text
+    assert text.index("chưa có số liệu năm") < text.index('id="narrative-text"')
