@@ -8,5 +8,6 @@ urlpatterns = [
     path("chi-tieu/", include("kttt.indicators.urls")),
     path("de-an/", include("kttt.plans.urls")),
     path("api/", include("kttt.api.urls")),
+    path("thuc-hien/", include("kttt.plans.urls_execution")),
     path("admin/", admin.site.urls),
 ]

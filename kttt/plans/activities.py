@@ -21,6 +21,7 @@ from kttt.plans.models import (
     Task,
 )
 from kttt.registry.models import Entity
+from kttt.registry.services import save_yearly
 
 
 class ActivityError(ValueError):
@@ -206,3 +207,46 @@ def value_chain_from_links(entities: QuerySet[Entity], year: int) -> set[int]:
             "entity_id", flat=True
         )
     )
+
+
+@transaction.atomic
+def delete_evidence(*, evidence: EvidenceFile) -> None:
+    """Remove the row, then the stored file once the transaction has committed (a rollback
+    must not leave a row whose file is gone)."""
+    storage, name = evidence.file.storage, evidence.file.name
+    evidence.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def delete_link(*, link: EnterpriseLink) -> None:
+    link.delete()
+
+
+def value_chain_changes(entity: Entity) -> list[tuple[int, bool, bool]]:
+    """(year, recorded flag, flag derived from the links in force that year) for each of
+    the entity's yearly rows whose flag differs from its links."""
+    reports = list(entity.reports.order_by("year").values_list("year", "value_chain"))
+    links = list(entity.enterprise_links.values_list("contract_date", "end_date"))
+    changes = []
+    for year, recorded in reports:
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        derived = any(start <= last and (end is None or end >= first) for start, end in links)
+        if bool(recorded) != derived:
+            changes.append((year, bool(recorded), derived))
+    return changes
+
+
+@transaction.atomic
+def derive_value_chain(*, entity: Entity, user: Any = None, source: str = "web") -> list[int]:
+    """Set the value-chain flag of the entity's yearly rows from its links in force each
+    year, through the registry's save_yearly so that every change is audited. Returns the
+    years changed."""
+    changed = []
+    for year, _recorded, derived in value_chain_changes(entity):
+        save_yearly(
+            entity=entity, year=year, values={"value_chain": derived}, user=user, source=source
+        )
+        changed.append(year)
+    return changed
