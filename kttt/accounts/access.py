@@ -148,7 +148,7 @@ class Scope:
             ):
                 continue
             mine = self.area_at(m.area_code, on)
-            if mine is not None and _inside(wanted, mine):
+            if mine is not None and area_inside(wanted, mine):
                 return True
         return False
 
@@ -166,7 +166,7 @@ class Scope:
         return False
 
 
-def _inside(wanted: Area, mine: Area) -> bool:
+def area_inside(wanted: Area, mine: Area) -> bool:
     if mine.code == COUNTRY or wanted.code == mine.code:
         return True
     if wanted.code == COUNTRY:

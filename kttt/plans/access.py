@@ -29,8 +29,8 @@ from django.http import Http404
 from kttt.accounts.access import (
     PLAN_WRITERS,
     Scope,
-    _inside,
     access_entity_by_code,
+    area_inside,
     scope_of,
     today,
 )
@@ -90,7 +90,7 @@ class Rights:
                 if not m.area_code or m.role in (Role.ADMIN, Role.COOPERATIVE):
                     continue
                 mine = self.scope.area_at(m.area_code, on)
-                if mine is not None and _inside(mine, plan_area):
+                if mine is not None and area_inside(mine, plan_area):
                     return True
         return False
 

@@ -4,7 +4,8 @@ cooperatives' links with enterprises (liên kết chuỗi giá trị). One funct
 import datetime as dt
 import zipfile
 from collections.abc import Iterable, Mapping
-from typing import IO, Any
+from decimal import Decimal
+from typing import IO, Any, cast
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -13,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kttt.lib.numbers import format_number
 from kttt.plans.models import (
     Activity,
     ActivityStatus,
@@ -136,11 +138,13 @@ def add_evidence(*, activity: Activity, upload: UploadedFile, user: Any = None) 
         raise ActivityError(_("Tệp rỗng."))
     limit = settings.KTTT_EVIDENCE_MAX_BYTES
     if size > limit:
-        raise ActivityError(_("Tệp lớn quá %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
+        raise ActivityError(
+            _("Tệp lớn quá %(mb)s MB.") % {"mb": format_number(Decimal(limit) / 1048576, 1)}
+        )
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
-    if not sniff(head, upload.file, extension):
+    if not sniff(head, cast(IO[bytes], upload), extension):
         raise ActivityError(_("Nội dung tệp không đúng với loại %(ext)s.") % {"ext": extension})
     upload.seek(0)
     evidence = EvidenceFile(

@@ -86,7 +86,8 @@ def set_line(
     # Lock the source's lines so that two officers cannot both allocate the last million.
     FundSource.objects.select_for_update().filter(pk=source.pk).first()
     line = BudgetLine.objects.filter(task=task, source=source, year=year).first()
-    already = _sum(source.lines.exclude(pk=line.pk if line else None), "allocated")
+    others = source.lines.exclude(pk=line.pk) if line is not None else source.lines.all()
+    already = _sum(others, "allocated")
     if already + allocated > source.total:
         raise BudgetError(
             _(

@@ -1,5 +1,7 @@
 """Plans and their targets are data (DOMAIN.md §5): a 2026–2030 plan is entered, not coded."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -101,7 +103,7 @@ class Target(models.Model):
 
 # --- plan execution (DOMAIN.md §5; the plan's sections III.3–III.6) -------------------------
 
-MONEY = {"max_digits": 16, "decimal_places": 3}
+MONEY: dict[str, Any] = {"max_digits": 16, "decimal_places": 3}  # triệu đồng, as the registry
 
 
 class ImplementingUnit(models.Model):

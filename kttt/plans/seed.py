@@ -442,7 +442,7 @@ def load_phong_tho_execution(plan: Plan, coops: list[Any]) -> None:
                 )
     today = dt.date.today()  # noqa: DTZ011 - the demo's statuses, not a moment
     for (
-        task,
+        task_code,
         unit,
         kind,
         title,
@@ -465,7 +465,7 @@ def load_phong_tho_execution(plan: Plan, coops: list[Any]) -> None:
         )
         activities.save_activity(
             values={
-                "task": tasks[task],
+                "task": tasks[task_code],
                 "unit": units[unit],
                 "kind": kind,
                 "title": title,
