@@ -133,6 +133,30 @@ class ImplementingUnit(models.Model):
         return self.name
 
 
+class Responsibility(models.Model):
+    """What a plan gives an implementing unit to do (the plan's section III.6)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="responsibilities")
+    unit = models.ForeignKey(
+        ImplementingUnit,
+        verbose_name=_("đơn vị"),
+        on_delete=models.PROTECT,
+        related_name="responsibilities",
+    )
+    text = models.TextField(_("nhiệm vụ được giao"))
+
+    class Meta:
+        verbose_name = _("phân công thực hiện")
+        verbose_name_plural = _("phân công thực hiện")
+        ordering = ["plan", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "unit"], name="responsibility_one_per_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.text[:60]}"
+
+
 class Task(models.Model):
     """A task (nhiệm vụ, III.3) or a solution (giải pháp, III.4) of a plan."""
 

@@ -1,6 +1,8 @@
 """The Phong Thổ plan 2021–2025 (shared/seed, section III.2) as data, for the demo."""
 
+import json
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -114,6 +116,10 @@ def load_phong_tho_plan() -> Plan:
 
 # --- execution (III.3–III.6) ------------------------------------------------------------------
 
+# The plan's own text of III.3, III.4 and III.6, with its provenance.
+PLAN_TEXT = json.loads(
+    (Path(__file__).resolve().parent / "data" / "phong-tho-2021-2025.json").read_text("utf-8")
+)
 TC_KH = "Phòng Tài chính - Kế hoạch"
 NN = "Phòng Nông nghiệp và PTNT"
 KT_HT = "Phòng Kinh tế - Hạ tầng"
@@ -395,7 +401,7 @@ def load_phong_tho_execution(plan: Plan, coops: list[Any]) -> None:
     import datetime as dt
 
     from kttt.plans import activities, budget
-    from kttt.plans.models import ImplementingUnit, Task
+    from kttt.plans.models import ImplementingUnit, Responsibility, Task
 
     units = {
         name: ImplementingUnit.objects.create(
@@ -406,11 +412,13 @@ def load_phong_tho_execution(plan: Plan, coops: list[Any]) -> None:
     targets = {t.code: t for t in plan.targets.all()}
     tasks = {}
     for order, (kind, code, title, lead, helpers, serves) in enumerate(TASKS, start=1):
+        letter = code.rsplit(".", 1)[-1]
         task = Task.objects.create(
             plan=plan,
             kind=kind,
             code=code,
             title=title,
+            text=PLAN_TEXT["tasks" if kind == "task" else "solutions"][letter],
             responsible=units[lead],
             start_year=plan.start_year,
             end_year=plan.end_year,
@@ -419,6 +427,8 @@ def load_phong_tho_execution(plan: Plan, coops: list[Any]) -> None:
         task.cooperating.set([units[h] for h in helpers])
         task.targets.set([targets[t] for t in serves])
         tasks[code] = task
+    for unit_name, text in PLAN_TEXT["responsibilities"].items():
+        Responsibility.objects.create(plan=plan, unit=units[unit_name], text=text)
     sources = {
         name: budget.set_source(plan=plan, name=name, total=Decimal(total))
         for name, total in SOURCES

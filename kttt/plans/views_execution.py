@@ -176,6 +176,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         "year": str(evaluation_year(plan)),
         "can_copy": access.may_copy_plan(request, plan),
         "can_add": access.may_write_any_activity(request),
+        "responsibilities": plan.responsibilities.select_related("unit"),
     }
     return render(request, "execution/tasks.html", context)
 

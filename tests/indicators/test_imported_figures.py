@@ -4,8 +4,8 @@
 import pytest
 
 from kttt.indicators.engine import compute
-from tests.registry.test_import import run, standard, yearly
 from tests.registry.test_import import htx as htx_row
+from tests.registry.test_import import run, standard, yearly
 
 pytestmark = pytest.mark.django_db
 

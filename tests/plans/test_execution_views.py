@@ -720,3 +720,20 @@ def test_it_makes_a_new_plan_from_this_ones_structure(w, planner):
     assert not Activity.objects.filter(task__plan=new).exists()
     assert not BudgetLine.objects.filter(task__plan=new).exists()
     assert Task.objects.filter(plan=w.plan).count() == 2  # the old plan is untouched
+
+
+def test_the_demo_plan_carries_its_own_text_and_responsibilities(tmp_path, settings):
+    from django.core.management import call_command
+
+    from kttt.accounts.models import Role
+    from kttt.plans.models import Task
+    from tests.web import client_for, person
+
+    settings.VAR_DIR = tmp_path
+    call_command("load_demo", password="x-demo-x")
+    task = Task.objects.get(code="III.3.d")
+    assert "Quyết định số 167/QĐ-TTg ngày 03 tháng 02 năm 2021" in task.text
+    assert Task.objects.get(code="III.4.h").text.startswith("Đẩy mạnh phong trào thi đua")
+    page = client_for(person(Role.PLANNING, "109")).get("/thuc-hien/").content.decode()
+    assert "Phân công thực hiện" in page
+    assert "liên kết xuất khẩu hàng hóa nông sản qua cửa khẩu ma Lù Thàng" in page
