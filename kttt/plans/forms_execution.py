@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from kttt.plans import access
+from kttt.plans.activities import ACTIVITY_FIELDS
 from kttt.plans.models import (
     Activity,
     ActivityKind,
@@ -140,22 +141,7 @@ class ActivityForm(VNForm):
         return data
 
     def values(self) -> dict[str, Any]:
-        fields = (
-            "task",
-            "unit",
-            "kind",
-            "title",
-            "start_date",
-            "end_date",
-            "place",
-            "status",
-            "participants",
-            "participants_coop",
-            "cost",
-            "fund_source",
-            "result",
-        )
-        return {f: self.cleaned_data.get(f) for f in fields} | {
+        return {f: self.cleaned_data.get(f) for f in ACTIVITY_FIELDS} | {
             "place": self.cleaned_data.get("place") or "",
             "result": self.cleaned_data.get("result") or "",
         }
