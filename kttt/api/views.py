@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from kttt.accounts.access import scope_of
-from kttt.areas.services import AreaError
 from kttt.indicators.engine import compute, series
-from kttt.plans.evaluation import PlanError, evaluate
+from kttt.lib.errors import Refusal
+from kttt.plans.evaluation import evaluate
 from kttt.plans.models import Plan
 from kttt.plans.queries import plan_in_force
 from kttt.registry.models import Kind
@@ -26,7 +26,7 @@ from kttt.registry.models import Kind
 MAX_SERIES_YEARS = 30
 
 
-class BadRequest(ValueError):
+class BadRequest(Refusal):
     pass
 
 
@@ -44,9 +44,7 @@ def api_view(view: Callable[..., dict[str, Any] | list[Any]]) -> Callable[..., J
             return error(401, _("Cần đăng nhập."))
         try:
             body = view(request, *args, **kwargs)
-        except BadRequest as exc:
-            return error(400, str(exc))
-        except (AreaError, PlanError) as exc:
+        except Refusal as exc:  # bad parameters, an area or plan that cannot answer
             return error(400, str(exc))
         except LookupError as exc:
             return error(404, str(exc) or _("Không tìm thấy."))

@@ -9,11 +9,12 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kttt.areas.models import CODE_WIDTH, Level, Succession, Unit
+from kttt.lib.errors import Refusal
 
 COUNTRY = "VN"
 
 
-class AreaError(ValueError):
+class AreaError(Refusal):
     """A code that names no unit at the date asked; the message is Vietnamese."""
 
 

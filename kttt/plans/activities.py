@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kttt.lib.errors import Refusal
 from kttt.lib.numbers import format_number
 from kttt.plans.models import (
     Activity,
@@ -26,7 +27,7 @@ from kttt.registry.models import Entity
 from kttt.registry.services import save_yearly
 
 
-class ActivityError(ValueError):
+class ActivityError(Refusal):
     """A write refused by a rule; the message is Vietnamese."""
 
 

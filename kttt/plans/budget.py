@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kttt.lib.errors import Refusal
 from kttt.lib.numbers import format_number
 from kttt.plans.models import Activity, BudgetLine, Disbursement, FundSource, Plan, Task
 
@@ -19,7 +20,7 @@ ZERO = Decimal("0.000")
 MONEY_STEP = Decimal("0.001")
 
 
-class BudgetError(ValueError):
+class BudgetError(Refusal):
     """A budget write refused by a rule; the message is Vietnamese."""
 
 

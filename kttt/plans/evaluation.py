@@ -15,6 +15,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from kttt.indicators.engine import compute, series
+from kttt.lib.errors import Refusal
 from kttt.plans.models import Comparison, Plan, Schedule, Target
 
 
@@ -31,7 +32,7 @@ ON_TRACK = Status("on_track", _("Đúng tiến độ"))
 BEHIND = Status("behind", _("Chậm tiến độ"))
 
 
-class PlanError(ValueError):
+class PlanError(Refusal):
     """A request a plan cannot answer; the message is Vietnamese."""
 
 

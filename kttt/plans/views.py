@@ -6,13 +6,10 @@ only an administrator or a planning officer of the area writes (403 for the othe
 write goes through `kttt.plans.services`.
 """
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,6 +28,7 @@ from kttt.plans.forms import CopyPlanForm, PlanForm, TargetForm
 from kttt.plans.models import Comparison, Plan, Target
 from kttt.plans.queries import access_plan_by_id, plan_area_date, plans_readable_by
 from kttt.registry.views import is_partial
+from kttt.web import saved
 
 # Badge colours: Đạt green, Chưa đạt red, Chưa đủ số liệu grey, Đúng tiến độ blue,
 # Chậm tiến độ orange.
@@ -156,25 +154,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     patch_vary_headers(response, ["HX-Request"])
     return response
 
-
-# --- writing ----------------------------------------------------------------------------
-
-
-def saved(form: Any, write: Callable[[], object]) -> bool:
-    """For a valid submitted form, call the service; a refusal becomes a form error."""
-    if not (form.is_bound and form.is_valid()):
-        return False
-    try:
-        write()
-    except (PlanError, AreaError) as exc:
-        form.add_error(None, str(exc))
-    except ValidationError as exc:
-        form.add_error(None, " ".join(exc.messages))
-    except IntegrityError:
-        form.add_error(None, _("Dữ liệu vừa bị thay đổi ở nơi khác. Vui lòng tải lại trang."))
-    else:
-        return True
-    return False
+    # --- writing ----------------------------------------------------------------------------
 
 
 def form_page(

@@ -8,14 +8,11 @@ back as a form error with status 400.
 """
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import IntegrityError
 from django.db.models import Count, Min, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,8 +23,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kttt.accounts.access import REGISTRY_WRITERS, access_entity_by_code, require, today
 from kttt.areas.services import AreaError
 from kttt.plans import access, activities, budget, copying
-from kttt.plans.activities import ActivityError
-from kttt.plans.budget import BudgetError
 from kttt.plans.evaluation import PlanError, evaluate
 from kttt.plans.forms_execution import (
     ActivityForm,
@@ -51,6 +46,7 @@ from kttt.plans.models import (
 )
 from kttt.registry.models import Entity
 from kttt.registry.queries import search
+from kttt.web import saved
 
 # Badge colours of a target's status, as on the plan's page.
 STATUS_CLASS = {
@@ -62,24 +58,6 @@ STATUS_CLASS = {
 }
 DUE_DAYS = 30
 OPEN = ~Q(status__in=[ActivityStatus.DONE, ActivityStatus.CANCELLED])
-
-
-def saved(form: Any, write: Callable[[], object]) -> bool:
-    """For a valid submitted form, call the service; a refusal becomes a form error
-    instead of an error page. True when the write went through."""
-    if not (form.is_bound and form.is_valid()):
-        return False
-    try:
-        write()
-    except (ActivityError, BudgetError, PlanError, AreaError) as exc:
-        form.add_error(None, str(exc))
-    except ValidationError as exc:
-        form.add_error(None, " ".join(exc.messages))
-    except IntegrityError:
-        form.add_error(None, _("Dữ liệu vừa bị thay đổi ở nơi khác. Vui lòng tải lại trang."))
-    else:
-        return True
-    return False
 
 
 def status_of(form: Any) -> int:

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kttt.areas.models import Level, Succession, Unit
+from kttt.lib.errors import Refusal
 from kttt.registry.history import refresh_intervals
 from kttt.registry.models import (
     AuditEntry,
@@ -39,7 +40,7 @@ ENTITY_FIELDS = (
 OCOP_FIELDS = ("stars", "recognized_on", "level")
 
 
-class RegistryError(ValueError):
+class RegistryError(Refusal):
     """A write refused by a rule; the message is Vietnamese."""
 
 

@@ -8,7 +8,6 @@ import contextlib
 import datetime as dt
 import io
 import json
-from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -18,7 +17,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
-from django.db import IntegrityError
 from django.db.models import OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -68,6 +66,7 @@ from kttt.registry.models import (
     Status,
     YearlyReport,
 )
+from kttt.web import saved
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LEVEL_ORDER: dict[str, int] = {Level.PROVINCE: 0, Level.DISTRICT: 1, Level.COMMUNE: 2}
@@ -201,24 +200,7 @@ def entity_detail(request: HttpRequest, code: str) -> HttpResponse:
     entity = access_entity_by_code(request, code)
     return render(request, "registry/entity_detail.html", entity_context(request, entity))
 
-
-# --- forms ----------------------------------------------------------------------------
-
-
-def saved(form: Any, write: Callable[[], object]) -> bool:
-    """For a valid submitted form, call the service; a refusal becomes a form error
-    instead of an error page. True when the write went through."""
-    if not (form.is_bound and form.is_valid()):
-        return False
-    try:
-        write()
-    except services.RegistryError as exc:
-        form.add_error(None, str(exc))
-    except IntegrityError:
-        form.add_error(None, _("Dữ liệu vừa bị thay đổi ở nơi khác. Vui lòng tải lại trang."))
-    else:
-        return True
-    return False
+    # --- forms ----------------------------------------------------------------------------
 
 
 def form_page(

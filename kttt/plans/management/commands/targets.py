@@ -4,8 +4,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kttt.indicators.definitions import BY_CODE
+from kttt.lib.errors import Refusal
 from kttt.lib.numbers import format_number
-from kttt.plans.evaluation import PlanError, evaluate
+from kttt.plans.evaluation import evaluate
 from kttt.plans.models import Plan
 from kttt.plans.queries import plan_in_force
 
@@ -28,7 +29,7 @@ class Command(BaseCommand):
             raise CommandError("Không tìm thấy đề án.")
         try:
             result = evaluate(plan, year)
-        except (PlanError, ValueError) as exc:
+        except Refusal as exc:
             raise CommandError(str(exc)) from None
         if options["format"] == "json":
             self.stdout.write(json.dumps(result, ensure_ascii=False))

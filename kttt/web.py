@@ -1,0 +1,28 @@
+"""Helpers shared by the views of every app."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.utils.translation import gettext as _
+
+from kttt.lib.errors import Refusal
+
+
+def saved(form: Any, write: Callable[[], object]) -> bool:
+    """For a valid submitted form, call the service; a refusal becomes a form error
+    instead of an error page. True when the write went through."""
+    if not (form.is_bound and form.is_valid()):
+        return False
+    try:
+        write()
+    except Refusal as exc:
+        form.add_error(None, str(exc))
+    except ValidationError as exc:
+        form.add_error(None, " ".join(exc.messages))
+    except IntegrityError:
+        form.add_error(None, _("Dữ liệu vừa bị thay đổi ở nơi khác. Vui lòng tải lại trang."))
+    else:
+        return True
+    return False
