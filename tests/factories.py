@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 
 from kttt.accounts.models import Membership
 from kttt.areas.models import Unit
-from kttt.areas.services import unit_at
+from kttt.areas.services import record_succession, unit_at
 from kttt.registry import services
 from kttt.registry.models import Entity, Kind, Sector, YearlyReport
 
@@ -26,7 +26,17 @@ def unit(code: str, on: dt.date = BEFORE) -> Unit:
 
 
 def units() -> SimpleNamespace:
-    """Units every test talks about, read at the right dates."""
+    """Units every test talks about, read at the right dates, with the commune-level
+    succession of Xã Phong Thổ recorded as the demo records it (the shipped data has only
+    the district's and those of Khổng Lào and Sin Suối Hồ): Thị trấn Phong Thổ, Huổi Luông,
+    Ma Ly Pho and Lả Nhì Thàng went into Xã Phong Thổ on 01/7/2025."""
+    record_succession(
+        date=AFTER,
+        old_codes=["03549", "03490", "03574", "03391"],
+        new_codes=["03549"],
+        only_old_territory=True,
+        source="test",
+    )
     return SimpleNamespace(
         province=unit("12"),
         phong_tho=unit("109"),

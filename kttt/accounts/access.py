@@ -13,15 +13,17 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kttt.accounts.models import Membership, Role
+from kttt.areas.models import Level, Unit
 from kttt.areas.services import (
     COUNTRY,
     Area,
     AreaError,
     located_in_q,
     resolve_area,
-    unit_in_area_q,
+    unit_in_territory_q,
 )
 from kttt.registry.models import Entity
 from kttt.registry.queries import current_locations
@@ -131,42 +133,68 @@ class Scope:
         self, area_code: str, on: dt.date, *, roles: Collection[str] | None = None
     ) -> bool:
         """May the user ask for figures of the area selector `area_code` read at `on` (31/12
-        of a year)? The area must be one of the user's membership areas or lie inside one,
-        the membership codes being read at the same date. An area whose unit had ended is
-        matched by its code, or, in a later year, by the units that succeeded it (as
-        `visible()` does). With `roles`, only memberships of those roles count."""
+        of a year)? Every unit of the area must lie in the user's territory (the unit of a
+        membership read today, with the units that went into it: `territory_q`). So a
+        district officer of Huyện Phong Thổ reads Xã Phong Thổ in 2025 and Thị trấn Phong Thổ
+        in 2024, and a commune officer of Xã Phong Thổ reads Thị trấn Phong Thổ in 2021.
+        With `roles`, only memberships of those roles count."""
         if self.is_admin:
             return True
         wanted = self.area_at(area_code, on)
         if wanted is None:
             return False
-        for m in self.memberships:
-            if (
-                not m.area_code
-                or m.role == Role.ADMIN
-                or (roles is not None and m.role not in roles)
-            ):
-                continue
-            mine = self.area_at(m.area_code, on)
-            if mine is not None and area_inside(wanted, mine):
-                return True
-        return False
+        if wanted.code == COUNTRY:
+            return any(a.code == COUNTRY for m, a in self.areas if roles is None or m.role in roles)
+        units = set(wanted.roots) or ({wanted.unit.pk} if wanted.unit else set())
+        territory = self.territory_q(roles)
+        return bool(units) and (
+            territory is None or Unit.objects.filter(territory, pk__in=units).count() == len(units)
+        )
 
-    def may_place_in(self, unit_id: int) -> bool:
-        """May this user put an entity in that commune (create, import, move)?"""
+    def territory_q(self, roles: Collection[str] | None = None) -> Q | None:
+        """Q over Unit: the units of the user's territory through time (DOMAIN.md §3): each
+        membership's unit read today, the units below it, and the ended units whose
+        territory went into them through the recorded successions. None means every unit.
+        With `roles`, only memberships of those roles count."""
         if self.is_admin:
-            return True
-        from kttt.areas.models import Unit
-
+            return None
+        condition = Q(pk__in=[])
         for m, area in self.areas:
-            if m.role in REGISTRY_WRITERS and (
-                Unit.objects.filter(unit_in_area_q(area), pk=unit_id).exists()
-            ):
-                return True
-        return False
+            if roles is not None and m.role not in roles:
+                continue
+            if area.code == COUNTRY:
+                return None
+            condition |= unit_in_territory_q(area)
+        return condition
+
+    def covers(self, unit: Unit, on: dt.date, *, roles: Collection[str] | None = None) -> bool:
+        """Is this location (a commune read at a date) inside the user's territory? The one
+        question behind creating, importing and moving entities: the unit must exist on the
+        date and belong to the territory of a membership of `roles` (default: the roles
+        that change the registry)."""
+        if not unit.is_valid_at(on):
+            return False
+        territory = self.territory_q(REGISTRY_WRITERS if roles is None else roles)
+        return territory is None or Unit.objects.filter(territory, pk=unit.pk).exists()
+
+    def units_at(self, on: dt.date) -> QuerySet[Unit]:
+        """The units of the user's territory that exist on `on` (area menus)."""
+        territory = self.territory_q()
+        units = Unit.objects.valid_at(on)
+        return units if territory is None else units.filter(territory)
+
+    def placeable_communes(self, on: dt.date | None = None) -> QuerySet[Unit]:
+        """The communes where the user may put an entity (on `on`: those existing then),
+        the list behind `covers`."""
+        communes = Unit.objects.filter(level=Level.COMMUNE)
+        if on is not None:
+            communes = communes.valid_at(on)
+        territory = self.territory_q(REGISTRY_WRITERS)
+        return communes if territory is None else communes.filter(territory)
 
 
 def area_inside(wanted: Area, mine: Area) -> bool:
+    """Does every unit of `wanted` lie in the territory of `mine`?"""
     if mine.code == COUNTRY or wanted.code == mine.code:
         return True
     if wanted.code == COUNTRY:
@@ -174,9 +202,7 @@ def area_inside(wanted: Area, mine: Area) -> bool:
     units = set(wanted.roots) or ({wanted.unit.pk} if wanted.unit else set())
     if not units:
         return False
-    from kttt.areas.models import Unit
-
-    return Unit.objects.filter(unit_in_area_q(mine), pk__in=units).count() == len(units)
+    return Unit.objects.filter(unit_in_territory_q(mine), pk__in=units).count() == len(units)
 
 
 def scope_of(request_or_user: object) -> Scope:
@@ -205,6 +231,18 @@ def access_entity_by_code(
         if not scope.writable(roles).filter(pk=entity.pk).exists():
             raise PermissionDenied
     return entity
+
+
+def code_taken_message(scope: Scope, code: str) -> str:
+    """Why a new entity cannot take `code`. An entity the user may not see is not named:
+    out of the territory, records look missing everywhere (a different area's code would
+    otherwise be confirmed by the refusal)."""
+    if scope.visible().filter(code=code).exists():
+        return _("Mã số HTX %(code)s đã có trong sổ.") % {"code": code}
+    return _(
+        "Không dùng được mã số HTX %(code)s. Nếu đây là HTX trên địa bàn của bạn, "
+        "hãy liên hệ quản trị hệ thống."
+    ) % {"code": code}
 
 
 def require(allowed: bool) -> None:

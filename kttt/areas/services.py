@@ -69,7 +69,10 @@ def _last_ended(raw: str, on: dt.date) -> Unit | None:
 @dataclass(frozen=True)
 class Area:
     """An area selector resolved: the entities located in one of `roots` (or below them) on
-    `location_date` are in the area."""
+    `location_date` are in the area. `absorbed` are the ended units whose territory went
+    into the roots through recorded successions (`predecessors`): an entity still located in
+    one of them on the location date (imported after the succession was applied, or never
+    placed) is in the area too, so that nothing of a reform year is lost."""
 
     code: str
     name: str
@@ -79,6 +82,12 @@ class Area:
     approximate: bool = False
     unit: Unit | None = None
     notes: tuple[str, ...] = field(default=())
+    absorbed: tuple[int, ...] = field(default=())
+
+    @property
+    def territory(self) -> tuple[int, ...]:
+        """Every unit whose locations count: the roots and the absorbed units."""
+        return self.roots + self.absorbed
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -129,8 +138,10 @@ def successors(unit: Unit, on: dt.date) -> tuple[set[int], bool]:
 
 def resolve_area(raw: str | int, on: dt.date) -> Area:
     """DOMAIN.md §3: the code read at `on`. A unit that ended before `on` means its
-    territory: up to the year of its end, the entities located in it on its last day;
-    after that year, the entities in the units that succeeded it.
+    territory: the entities located on `on` in the units that succeeded it, or still in the
+    ended unit itself (or below it). In the year of a unit's end its successors are read at
+    31/12 like in any later year, so nothing founded, dissolved or reported in that year in
+    its territory is lost.
 
     "VN" selects the whole country: every province valid at `on`."""
     if str(raw).strip().upper() == COUNTRY:
@@ -141,7 +152,10 @@ def resolve_area(raw: str | int, on: dt.date) -> Area:
         raise AreaError(_("Mã đơn vị hành chính “%(code)s” không hợp lệ.") % {"code": raw})
     unit = unit_at(digits, on)
     if unit is not None:
-        return Area(unit.code, unit.name, on, on, (unit.pk,), unit=unit)
+        absorbed, split = predecessors([unit])
+        return Area(
+            unit.code, unit.name, on, on, (unit.pk,), split, unit, absorbed=tuple(sorted(absorbed))
+        )
     ended = _last_ended(digits, on)
     if ended is None:
         raise AreaError(
@@ -149,16 +163,81 @@ def resolve_area(raw: str | int, on: dt.date) -> Area:
             % {"code": digits, "date": on.strftime("%d/%m/%Y")}
         )
     assert ended.valid_to is not None
-    if on.year <= ended.valid_to.year:
-        return Area(ended.code, ended.name, on, ended.valid_to, (ended.pk,), unit=ended)
     found, approximate = successors(ended, on)
+    absorbed, split = predecessors(Unit.objects.filter(pk__in=found))
     notes: tuple[str, ...] = ()
     if not found:
         notes = (
             _("Chưa ghi nhận đơn vị kế thừa %(name)s sau ngày %(end)s.")
             % {"name": ended.name, "end": ended.valid_to.strftime("%d/%m/%Y")},
         )
-    return Area(ended.code, ended.name, on, on, tuple(sorted(found)), approximate, ended, notes)
+    return Area(
+        ended.code,
+        ended.name,
+        on,
+        on,
+        tuple(sorted(found)),
+        approximate or split,
+        ended,
+        notes,
+        tuple(sorted(absorbed | {ended.pk})),
+    )
+
+
+# Levels from the top: a succession from a district to communes only summarises the
+# commune-level ones, which say which communes went where.
+_RANK = {Level.PROVINCE: 0, Level.DISTRICT: 1, Level.COMMUNE: 2}
+
+
+def _under(unit: Unit, ids: set[int]) -> bool:
+    return unit.pk in ids or unit.district_id in ids or unit.province_id in ids
+
+
+def predecessors(units: Iterable[Unit]) -> tuple[set[int], bool]:
+    """The ended units whose territory went into `units` (or into units below them)
+    through the recorded successions, followed backwards; and whether one of them was split
+    (its territory also went into a unit outside), which makes an area built on them
+    approximate. An old unit that lives on after the succession keeps its own territory;
+    an old unit of a higher level than the new ones (a district succeeded by communes) is
+    left to the successions of its communes."""
+    inside = {u.pk for u in units}
+    found: set[int] = set()
+    split = False
+    frontier = set(inside)
+    while frontier:
+        below = Unit.objects.filter(
+            Q(pk__in=frontier) | Q(district__in=frontier) | Q(province__in=frontier)
+        )
+        used = (
+            Succession.objects.filter(new_units__in=below.values("pk"))
+            .distinct()
+            .prefetch_related("old_units", "new_units")
+        )
+        frontier = set()
+        for succession in used:
+            news = list(succession.new_units.all())
+            rank = max(_RANK[Level(n.level)] for n in news)
+            for old in succession.old_units.all():
+                if _under(old, inside) or old.valid_to is None or old.valid_to >= succession.date:
+                    continue
+                if _RANK[Level(old.level)] < rank:
+                    continue
+                inside.add(old.pk)
+                found.add(old.pk)
+                frontier.add(old.pk)
+                if any(not _under(n, inside) for n in news):
+                    split = True
+    return found, split
+
+
+def territory_changed(before: Area, after: Area) -> bool:
+    """Do two readings of a selector (e.g. 31/12/2024 and 31/12/2025) cover different
+    territories? Different units, or units that took in territory in between."""
+    if before.code == COUNTRY and after.code == COUNTRY:
+        return False
+    if set(before.roots) != set(after.roots):
+        return True
+    return bool(set(after.absorbed) - set(before.absorbed))
 
 
 def unit_in_area_q(area: Area) -> Q:
@@ -167,13 +246,21 @@ def unit_in_area_q(area: Area) -> Q:
     return Q(pk__in=roots) | Q(district__in=roots) | Q(province__in=roots)
 
 
+def unit_in_territory_q(area: Area) -> Q:
+    """Q over Unit: the unit is one of the area's roots or absorbed units, or lies below one
+    of them (an ended commune that went into a commune of the area included)."""
+    units = list(area.territory)
+    return Q(pk__in=units) | Q(district__in=units) | Q(province__in=units)
+
+
 def located_in_q(area: Area, prefix: str = "unit") -> Q:
     """Q over a model with a FK `prefix` to Unit: the unit is one of the area's roots or
-    lies below one of them. Written as `unit IN (subquery)` so that databases drive it
-    from the index on the foreign key; the whole country needs no filter at all."""
+    absorbed units, or lies below one of them. Written as `unit IN (subquery)` so that
+    databases drive it from the index on the foreign key; the whole country needs no filter
+    at all."""
     if area.code == COUNTRY:
         return Q(**{f"{prefix}__isnull": False})
-    return Q(**{f"{prefix}__in": Unit.objects.filter(unit_in_area_q(area)).values("pk")})
+    return Q(**{f"{prefix}__in": Unit.objects.filter(unit_in_territory_q(area)).values("pk")})
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
@@ -63,19 +63,26 @@ def area_label(area: Area) -> str:
 
 
 def area_choices(scope: Scope, on: dt.date, asked: Area | None) -> list[tuple[str, str]]:
-    """The user's own areas read at `on` and the units below them valid then; for an
-    administrator the home area, its units, its province and the whole country."""
+    """The user's own areas read at `on` (when readable then) and the units of the user's
+    territory valid then; for an administrator the home area, its units, its province and
+    the whole country."""
     if scope.is_admin:
         codes = [str(settings.KTTT_HOME_AREA)]
     else:
         codes = [m.area_code for m in scope.memberships if m.area_code and m.role != Role.ADMIN]
-    bases = [area for code in codes if (area := scope.area_at(code, on)) is not None]
+    bases = [
+        area
+        for code in codes
+        if (area := scope.area_at(code, on)) is not None and scope.may_read_area(code, on)
+    ]
     choices = {area.code: area_label(area) for area in bases}
-    below = Q(pk__in=[])
-    for area in bases:
-        if area.code != COUNTRY:  # every commune of the country is not a menu
+    if scope.is_admin:
+        below = Q(pk__in=[])
+        for area in bases:
             below |= unit_in_area_q(area)
-    units = Unit.objects.valid_at(on).filter(below)
+        units: QuerySet[Unit] = Unit.objects.valid_at(on).filter(below)
+    else:
+        units = scope.units_at(on)
     for unit in sorted(units, key=lambda u: (LEVEL_ORDER.get(u.level, 9), u.sort_name)):
         choices.setdefault(unit.code, unit.name)
     if scope.is_admin:

@@ -9,15 +9,14 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from kttt.accounts.access import REGISTRY_WRITERS, Scope
-from kttt.areas.models import Level, Unit
-from kttt.areas.services import unit_in_area_q
+from kttt.accounts.access import Scope, code_taken_message
+from kttt.areas.models import Unit
 from kttt.lib.dates import format_date
 from kttt.lib.numbers import format_number
 from kttt.registry import validation
@@ -138,16 +137,9 @@ class CommuneChoiceField(forms.ModelChoiceField):
 
 
 def placeable_communes(scope: Scope) -> QuerySet[Unit]:
-    """Communes where the user may put an entity (the list behind Scope.may_place_in),
-    current ones first."""
-    communes = Unit.objects.filter(level=Level.COMMUNE)
-    if not scope.is_admin:
-        condition = Q(pk__in=[])
-        for membership, area in scope.areas:
-            if membership.role in REGISTRY_WRITERS:
-                condition |= unit_in_area_q(area)
-        communes = communes.filter(condition)
-    return communes.order_by(F("valid_to").desc(nulls_first=True), "sort_name")
+    """Communes where the user may put an entity (`Scope.placeable_communes`, the list
+    behind `Scope.covers`), current ones first."""
+    return scope.placeable_communes().order_by(F("valid_to").desc(nulls_first=True), "sort_name")
 
 
 def refresh_communes_on_change(field: forms.Field) -> None:
@@ -173,7 +165,7 @@ def check_placement(form: forms.Form, scope: Scope, unit: Unit | None, on: dt.da
             _("%(unit)s không tồn tại vào ngày %(date)s.")
             % {"unit": unit.name, "date": format_date(on)},
         )
-    elif not scope.may_place_in(unit.pk):
+    elif not scope.covers(unit, on):
         form.add_error("unit", _("Địa bàn này nằm ngoài phạm vi được giao của bạn."))
 
 
@@ -249,7 +241,7 @@ class EntityForm(VNForm):
     def clean_code(self) -> str:
         code = self.cleaned_data["code"]
         if Entity.objects.filter(code=code).exists():
-            raise ValidationError(_("Mã số HTX %(code)s đã có trong sổ.") % {"code": code})
+            raise ValidationError(code_taken_message(self.scope, code))
         return code  # type: ignore[no-any-return]
 
     def clean_name(self) -> str:

@@ -86,14 +86,15 @@ def test_it_counts_a_live_district_by_its_communes(world):
     assert codes("12", 2021) == ["SSH", "THENSIN", "TOWN"]
 
 
-def test_it_reads_an_ended_district_on_its_last_day_in_its_last_year(world):
+def test_it_reads_an_ended_district_through_its_successors_in_its_last_year(world):
+    """DOMAIN.md §3 (amended): in the year of its end a district is read through its
+    successors at 31/12, so LATE, founded 01/09/2025 in Xã Phong Thổ, is not lost."""
     apply_all()
     area = resolve_area("109", D(2025, 12, 31))
-    assert area.location_date == D(2025, 6, 30)
-    assert area.approximate is False
-    # Thèn Sin moved into the new Sin Suối Hồ, but on 30/06/2025 it was in Tam Đường;
-    # LATE did not exist on the district's last day.
-    assert codes("109", 2025) == ["SSH", "TOWN"]
+    assert area.location_date == D(2025, 12, 31)
+    assert area.approximate is True  # Sin Suối Hồ also took Thèn Sin from Tam Đường
+    # Thèn Sin went into the new Sin Suối Hồ, TOWN into Xã Phong Thổ.
+    assert codes("109", 2025) == ["LATE", "SSH", "THENSIN", "TOWN"]
 
 
 def test_it_reads_an_ended_district_through_its_successors_afterwards(world):
@@ -108,14 +109,36 @@ def test_it_reads_an_ended_district_through_its_successors_afterwards(world):
         "Xã Sì Lở Lầu",
         "Xã Khổng Lào",
     }
-    # TOWN's commune has no commune-level succession recorded: it stays in an ended unit
-    # and is not found until an administrator records where it went.
-    assert codes("109", 2026) == ["LATE", "SSH", "THENSIN"]
+    assert codes("109", 2026) == ["LATE", "SSH", "THENSIN", "TOWN"]
+    assert codes("3549", 2026) == ["LATE", "TOWN"]
+
+
+def test_it_keeps_an_unplaced_entity_in_its_ended_district(world):
+    """Without a commune-level succession, an entity of an ended commune stays there: it
+    counts for its old district's territory, for no successor commune, until an
+    administrator records where its commune went."""
+    from kttt.areas.models import Succession
+
+    Succession.objects.filter(old_units__code="03490").delete()  # Xã Phong Thổ's
+    apply_all()
+    assert codes("109", 2026) == ["LATE", "SSH", "THENSIN", "TOWN"]
+    assert codes("3549", 2026) == ["LATE"]
     record_succession(
         date=D(2025, 7, 1), old_codes=["3549"], new_codes=["3549"], only_old_territory=True
     )
+    assert codes("3549", 2026) == ["LATE", "TOWN"]  # read through the succession, not moved
     apply_all()
-    assert codes("109", 2026) == ["LATE", "SSH", "THENSIN", "TOWN"]
+    assert codes("3549", 2026) == ["LATE", "TOWN"]
+
+
+def test_it_counts_an_entity_left_in_an_absorbed_commune(world):
+    """An entity imported after the succession was applied keeps its pre-reform commune:
+    it counts for the successor all the same (nothing of the reform year is lost)."""
+    apply_all()
+    entity("OLD2018", world["town"].locations.first().unit, established=D(2018, 3, 15))
+    assert "OLD2018" in codes("3549", 2025)
+    assert "OLD2018" in codes("109", 2025)
+    assert "OLD2018" in codes("3549", 2024)  # Thị trấn Phong Thổ itself
 
 
 def test_it_treats_a_current_unit_as_exact(world):

@@ -53,8 +53,8 @@ def test_it_flags_each_problem_and_names_the_cooperative(phong_tho):
 
 
 def test_it_flags_an_entity_left_in_a_unit_that_ended(phong_tho):
-    # Thị trấn Phong Thổ ended on 30/06/2025 and no commune-level succession names it.
-    entity("STUCK", phong_tho.tt_phong_tho)
+    # Xã Mù Sang ended on 30/06/2025 and no commune-level succession names it.
+    entity("STUCK", phong_tho.mu_sang)
     got = findings(2026)
     assert got["ended_unit_without_successor"]["entities"] == ["STUCK"]
     assert got["ended_unit_without_successor"]["severity"] == "error"

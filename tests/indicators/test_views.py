@@ -182,7 +182,10 @@ def test_it_shows_a_missing_value_as_a_dash(officer, mine):
 
 def test_it_offers_the_users_areas_years_with_data_and_this_year(officer, mine):
     form = officer.get("/chi-tieu/", {"year": "2021"}).context["form"]
-    assert [code for code, _label in form.fields["area"].widget.choices] == ["03549"]
+    # Xã Phong Thổ's territory in 2021: Thị trấn Phong Thổ and the three communes that went
+    # into it on 01/7/2025 (Huổi Luông, Lả Nhì Thàng, Ma Ly Pho).
+    choices = [code for code, _label in form.fields["area"].widget.choices]
+    assert choices == ["03549", "03490", "03391", "03574"]
     years = [y for y, _label in form.fields["year"].widget.choices]
     assert years == [str(today().year), "2021"]
 
@@ -229,17 +232,17 @@ def test_it_returns_only_the_results_to_an_htmx_request(officer, mine):
 
 
 def test_it_falls_back_to_the_users_area_when_a_change_leaves_the_scope(demo):
-    """Codes are read per year: 03394 is today's Xã Sin Suối Hồ (a successor of the
-    district) but was Xã Thèn Sin of Huyện Tam Đường in 2021."""
-    client = client_for(person(Role.PLANNING, "109"))
-    params = {"year": "2021", "area": "03394", "kind": "htx"}
-    assert client.get("/chi-tieu/", {**params, "year": "2026"}).status_code == 200
+    """Codes are read per year: 03562 is today's Xã Sì Lở Lầu but was Xã Vàng Ma Chải in
+    2021; neither lies in the territory of Xã Phong Thổ's officer."""
+    client = client_for(person(Role.COMMUNE, "03549"))
+    params = {"year": "2021", "area": "03562", "kind": "htx"}
+    assert client.get("/chi-tieu/", {**params, "area": "03549"}).status_code == 200
     assert client.get("/chi-tieu/", params).status_code == 404
     response = client.get("/chi-tieu/", params, headers={"HX-Request": "true"})
     assert response.status_code == 200
-    assert "Địa bàn mã 03394 không thuộc phạm vi của bạn" in response.text
-    assert "Năm 2021 · Huyện Phong Thổ" in response.text
-    assert response["HX-Push-Url"] == "/chi-tieu/?year=2021&area=109&kind=htx"
+    assert "Địa bàn mã 03562 không thuộc phạm vi của bạn" in response.text
+    assert "Năm 2021 · Thị trấn Phong Thổ" in response.text
+    assert response["HX-Push-Url"] == "/chi-tieu/?year=2021&area=03549&kind=htx"
 
 
 def test_it_keeps_the_number_of_queries_constant(officer, u):

@@ -20,6 +20,7 @@ from django.db import DatabaseError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kttt.accounts.access import code_taken_message
 from kttt.areas.models import Level, Unit, canonical_code
 from kttt.lib.dates import format_date, year_end
 from kttt.registry import validation
@@ -229,6 +230,7 @@ class Known:
     reports: dict[tuple[int, int], tuple[int, tuple[Any, ...]]] = field(default_factory=dict)
     products: dict[tuple[int, str], OcopProduct] = field(default_factory=dict)
     writable: set[int] | None = None  # None: every entity
+    visible: set[int] | None = None  # None: every entity
 
     @classmethod
     def load(cls, codes: Iterable[str], scope: Any) -> "Known":
@@ -252,10 +254,12 @@ class Known:
         if scope is not None and not scope.is_admin:
             from kttt.accounts.access import REGISTRY_WRITERS
 
-            known.writable = set()
+            known.writable, known.visible = set(), set()
             for chunk in chunks(ids):
                 allowed = scope.writable(REGISTRY_WRITERS).filter(pk__in=chunk)
                 known.writable.update(allowed.values_list("pk", flat=True))
+                seen = scope.visible().filter(pk__in=chunk)
+                known.visible.update(seen.values_list("pk", flat=True))
         return known
 
 
@@ -265,7 +269,7 @@ class Importer:
     def __init__(self, sheets: dict[str, Sheet], problems: list[Problem], scope: Any) -> None:
         self.plan = Plan(problems=problems, sheets=list(sheets))
         self.scope = scope if scope is not None and not scope.is_admin else None
-        self.placeable: dict[int, bool] = {}
+        self.placeable: dict[tuple[int, dt.date], bool] = {}
         self.communes = Communes()
         self.sheets = sheets
         # A first quick pass collects the codes, so that the database rows they touch are
@@ -304,15 +308,19 @@ class Importer:
 
     # Access -------------------------------------------------------------------------
 
-    def may_place(self, unit: Unit) -> bool:
+    def may_place(self, unit: Unit, on: dt.date) -> bool:
+        """Is the commune, read on `on`, in the user's territory (`Scope.covers`)?"""
         if self.scope is None:
             return True
-        if unit.pk not in self.placeable:
-            self.placeable[unit.pk] = self.scope.may_place_in(unit.pk)
-        return self.placeable[unit.pk]
+        if (unit.pk, on) not in self.placeable:
+            self.placeable[(unit.pk, on)] = self.scope.covers(unit, on)
+        return self.placeable[(unit.pk, on)]
 
     def may_write(self, entity: Entity) -> bool:
         return self.known.writable is None or entity.pk is None or entity.pk in self.known.writable
+
+    def may_see(self, entity: Entity) -> bool:
+        return self.known.visible is None or entity.pk is None or entity.pk in self.known.visible
 
     def out_of_scope(self, rows: Rows, row: int, key: str, what: str) -> None:
         rows.error(row, key, _("%(what)s ngoài phạm vi quản lý của bạn") % {"what": what})
@@ -367,10 +375,14 @@ class Importer:
         unit = None
         if not commune_blank and day is not None:
             unit = rows.parse(row, values, "commune", self.communes.at, on=day)
-            if unit is not _INVALID and not self.may_place(unit):
+            if unit is not _INVALID and not self.may_place(unit, day):
                 self.out_of_scope(rows, row, "commune", _("xã mã %(code)s") % {"code": unit.code})
         if existing is not None and not self.may_write(existing):
-            self.out_of_scope(rows, row, "code", _("HTX %(code)s") % {"code": code})
+            if self.may_see(existing):
+                self.out_of_scope(rows, row, "code", _("HTX %(code)s") % {"code": code})
+            else:  # out of the territory: as if missing, the code is just not usable
+                assert self.scope is not None
+                rows.error(row, "code", code_taken_message(self.scope, code))
         if len(self.plan.problems) > before or day is None:
             self.broken_codes.add(code)
             return
@@ -587,6 +599,8 @@ class Importer:
         entity = self.entities.get(code)
         if entity is None and not self.entities_known:
             return None
+        if entity is not None and not self.may_see(entity):
+            entity = None  # out of the territory: as if missing
         if entity is None:
             rows.error(
                 row,
@@ -645,7 +659,7 @@ class Importer:
             unit = None
             if not validation.is_blank(values.get("commune")):
                 unit = rows.parse(row, values, "commune", self.communes.at, on=year_end(year))
-                if unit is not _INVALID and not self.may_place(unit):
+                if unit is not _INVALID and not self.may_place(unit, year_end(year)):
                     self.out_of_scope(
                         rows, row, "commune", _("xã mã %(code)s") % {"code": unit.code}
                     )
