@@ -230,6 +230,17 @@ def predecessors(units: Iterable[Unit]) -> tuple[set[int], bool]:
     return found, split
 
 
+def describe_territory(area: Area) -> str:
+    """The area in words: its unit's name, or for an ended unit read through its
+    successors, the successors' names."""
+    if area.unit is not None and area.unit.pk in area.roots:
+        return area.unit.name
+    if area.code == COUNTRY or not area.roots:
+        return area.name
+    names = ", ".join(Unit.objects.filter(pk__in=area.roots).values_list("name", flat=True))
+    return _("%(name)s, nay là %(units)s") % {"name": area.name, "units": names}
+
+
 def territory_changed(before: Area, after: Area) -> bool:
     """Do two readings of a selector (e.g. 31/12/2024 and 31/12/2025) cover different
     territories? Different units, or units that took in territory in between."""

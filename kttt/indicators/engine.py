@@ -20,8 +20,15 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
-from kttt.areas.services import Area, resolve_area
+from kttt.areas.services import (
+    Area,
+    AreaError,
+    describe_territory,
+    resolve_area,
+    territory_changed,
+)
 from kttt.indicators import checks
 from kttt.indicators.definitions import (
     INDICATORS,
@@ -170,8 +177,16 @@ _UNSET = object()
 def compute(
     year: int, area_code: str | None = None, kind: str = Kind.HTX, *, with_checks: bool = True
 ) -> dict[str, Any]:
-    """The object of the command-line and API contract (DOMAIN.md §4)."""
+    """The object of the command-line and API contract (DOMAIN.md §4). Its "area" also
+    carries "notes": Vietnamese sentences a reader must see with the figures (the territory
+    differs from the year before, so the growth compares two territories; no successor is
+    recorded for an ended unit)."""
     return _compute(year, area_code, kind, with_checks=with_checks)[0]
+
+
+# The previous year of a selector: its area (None when the code meant nothing then) and its
+# exact income_avg.
+Previous = tuple[Area | None, Decimal | None]
 
 
 def _compute(
@@ -180,12 +195,12 @@ def _compute(
     kind: str = Kind.HTX,
     *,
     with_checks: bool = True,
-    previous_income: Any = _UNSET,
-) -> tuple[dict[str, Any], Decimal | None]:
-    """compute(), also returning the exact income_avg for the next year's growth.
+    previous: Any = _UNSET,
+) -> tuple[dict[str, Any], Previous]:
+    """compute(), also returning this year's area and exact income_avg for the next year.
 
-    `previous_income` (the exact income_avg of year − 1 for the same selector) may be passed
-    by a caller that has it already, as series() does; `with_checks=False` skips the
+    `previous` (the area and exact income_avg of year − 1 for the same selector) may be
+    passed by a caller that has it already, as series() does; `with_checks=False` skips the
     data-quality rules (a chart does not need them)."""
     as_of = year_end(year)
     area = resolve_area(area_code or settings.KTTT_HOME_AREA, as_of)
@@ -224,8 +239,9 @@ def _compute(
     }
     ocop_rows = valid_ocop(p, as_of)
     ocop = [(e, pid) for e, pid, _rec in ocop_rows]
-    if previous_income is _UNSET:
-        previous_income = _previous_income(area_code, kind, year)
+    if previous is _UNSET:
+        previous = _previous(area_code, kind, year)
+    previous_area, previous_income = previous
 
     total = {key: _sum(groups, key) for key in _row_aggregates()}
     active = sum(p_sector.values())
@@ -277,13 +293,36 @@ def _compute(
         findings = checks.sector_sum_check(by_sector, values) + checks.run_checks(context)
     result = {
         "year": year,
-        "area": area.as_json(),
+        "area": {**area.as_json(), "notes": area_notes(area, previous_area)},
         "kind": kind,
         "indicators": values,
         "by_sector": by_sector,
         "checks": findings,
     }
-    return result, _income_exact(total)
+    return result, (area, _income_exact(total))
+
+
+def area_notes(area: Area, previous: Area | None) -> list[str]:
+    """What a reader must know about the area with its figures: the notes of the area
+    itself, and a territory that differs from the year before (DOMAIN.md §3: a figure
+    compared across a change of territory says so)."""
+    notes = list(area.notes)
+    if previous is not None and territory_changed(previous, area):
+        notes.append(
+            _(
+                "Địa bàn năm %(year)s (%(now)s) khác địa bàn năm %(before_year)s "
+                "(%(before)s) do sắp xếp đơn vị hành chính: so sánh với năm trước (tăng "
+                "trưởng thu nhập, chuỗi số liệu, tiến độ mục tiêu) là so sánh giữa hai địa "
+                "bàn khác nhau."
+            )
+            % {
+                "year": area.as_of.year,
+                "now": describe_territory(area),
+                "before_year": previous.as_of.year,
+                "before": describe_territory(previous),
+            }
+        )
+    return notes
 
 
 def series(
@@ -294,19 +333,17 @@ def series(
     results = []
     previous: Any = _UNSET
     for year in range(first_year, last_year + 1):
-        result, previous = _compute(
-            year, area_code, kind, with_checks=False, previous_income=previous
-        )
+        result, previous = _compute(year, area_code, kind, with_checks=False, previous=previous)
         results.append(result)
     return results
 
 
-def _previous_income(area_code: str | None, kind: str, year: int) -> Decimal | None:
+def _previous(area_code: str | None, kind: str, year: int) -> Previous:
     try:
         area = resolve_area(area_code or settings.KTTT_HOME_AREA, year_end(year - 1))
-    except ValueError:
-        return None  # the code meant nothing a year earlier: no growth can be computed
-    return income_avg(area, kind, year - 1)
+    except AreaError:
+        return None, None  # the code meant nothing a year earlier: no growth can be computed
+    return area, income_avg(area, kind, year - 1)
 
 
 def _by_sector(

@@ -78,6 +78,7 @@ def paragraphs(result: dict[str, Any]) -> list[str]:
             )
             % {"area": area["name"]}
         )
+    out.extend(f"({note})" for note in area.get("notes", ()))
     if not i["reports_received"]:
         out.append(_("Chưa có HTX nào báo cáo số liệu năm %(year)s.") % {"year": result["year"]})
         return out

@@ -232,6 +232,7 @@ def indicators_context(scope: Scope, form: SelectorForm) -> dict[str, Any]:
         "sectors": sectors,
         "checks": findings(scope, result["checks"]),
         "approximate": result["area"]["approximate"],
+        "area_notes": result["area"]["notes"],
     }
 
 
@@ -275,6 +276,7 @@ def detail_context(indicator: Indicator) -> Callable[[Scope, SelectorForm], dict
             "has_value": bool(indicator.field),
             "basis": indicator.basis,
             "approximate": data["area"]["approximate"],
+            "area_notes": data["area"]["notes"],
         }
 
     return build
@@ -298,6 +300,7 @@ def checks_context(scope: Scope, form: SelectorForm) -> dict[str, Any]:
     return {
         "checks": findings(scope, result["checks"]),
         "approximate": result["area"]["approximate"],
+        "area_notes": result["area"]["notes"],
     }
 
 
@@ -317,6 +320,7 @@ def narrative_context(scope: Scope, form: SelectorForm) -> dict[str, Any]:
     return {
         "paragraphs": paragraphs(result),
         "approximate": result["area"]["approximate"],
+        "area_notes": result["area"]["notes"],
         "checks": findings(scope, result["checks"]),
     }
 

@@ -115,9 +115,13 @@ def evaluate(plan: Plan, year: int) -> dict[str, Any]:
     targets = list(plan.targets.all())
     years = range(min(plan.baseline_year, year), year + 1)
     results: dict[tuple[int, str], dict[str, Any]] = {}
+    notes: dict[str, None] = {}  # in order, once each
     for kind in {t.kind for t in targets}:
         for y in years:
-            results[(y, kind)] = compute(y, plan.area_code, kind)["indicators"]
+            result = compute(y, plan.area_code, kind)
+            results[(y, kind)] = result["indicators"]
+            if y > min(years):
+                notes.update(dict.fromkeys(result["area"]["notes"]))
     rows = []
     for target in targets:
         values = {y: results[(y, target.kind)].get(target.indicator) for y in years}
@@ -145,6 +149,8 @@ def evaluate(plan: Plan, year: int) -> dict[str, Any]:
         },
         "year": year,
         "targets": rows,
+        # A target's path runs across a change of territory: say so (DOMAIN.md §3).
+        "notes": list(notes),
     }
 
 

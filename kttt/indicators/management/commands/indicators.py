@@ -46,6 +46,7 @@ class Command(BaseCommand):
             f"{Kind(result['kind']).label}, tính đến {area['as_of'][8:10]}/"
             f"{area['as_of'][5:7]}/{area['as_of'][:4]}"
             + (" — số liệu gần đúng" if area["approximate"] else ""),
+            *(f"  Lưu ý: {note}" for note in area["notes"]),
         ]
         width = max(len(str(i.name)) for i in INDICATORS)
         for indicator in INDICATORS:

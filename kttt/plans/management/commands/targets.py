@@ -35,6 +35,8 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result, ensure_ascii=False))
             return
         self.stdout.write(f"{plan.name} — năm {year}")
+        for note in result["notes"]:
+            self.stdout.write(f"  Lưu ý: {note}")
         for row in result["targets"]:
             unit = BY_CODE[row["target"]["indicator"]].unit
             value = "–" if row["value"] is None else format_number(row["value"])
