@@ -171,3 +171,110 @@ def test_it_shows_a_vietnamese_error_next_to_a_wrong_number(live_server, browser
 def test_chromium_location_is_documented_in_the_failure_message():
     """Guard the promise of the brief: a missing browser names the package to install."""
     assert shutil.which("chromium") in (None, CHROMIUM) or Path(CHROMIUM).exists()
+
+
+# --- issue 7: the territory's own people re-import their export, across the reform -------
+
+
+def indicator(code: str, year: int, area: str) -> int:
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("indicators", year=year, area=area, format="json", stdout=out)
+    return int(json.loads(out.getvalue())["indicators"][code])
+
+
+def workbook_rows(path: Path) -> dict[str, list[tuple]]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    return {sheet.title: [tuple(r) for r in sheet.iter_rows(values_only=True)] for sheet in book}
+
+
+@pytest.mark.parametrize(
+    ("username", "new_code", "commune", "commune_name"),
+    [
+        # Xã Huổi Luông went into the commune officer's Xã Phong Thổ on 01/7/2025.
+        ("canboxa", "HL-2018", "03490", "Xã Huổi Luông"),
+        # Xã Mù Sang, a commune of the district the planning office served.
+        ("tonghop", "MS-2018", "3568", "Xã Mù Sang"),
+    ],
+)
+def test_it_lets_the_territorys_people_re_import_their_export_with_a_pre_2025_cooperative(
+    live_server, browser, settings, tmp_path, shots, username, new_code, commune, commune_name
+):
+    """Done when of issue 7: download the list, add a cooperative founded 15/03/2018 in a
+    pre-2025 commune of the territory (type written "hop tac xa"), upload, confirm: accepted,
+    nothing else changed, its page opens, it counts in the 2021 indicators of the commune."""
+    from django.core.management import call_command
+    from openpyxl import load_workbook
+    from playwright.sync_api import expect
+
+    from kttt.registry.models import Entity, Kind
+
+    settings.STORAGES = PLAIN_STORAGES
+    settings.VAR_DIR = tmp_path
+    call_command("load_demo", password=PASSWORD, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    active_2021 = indicator("coops_active", 2021, commune)
+    context = browser.new_context(locale="vi-VN", accept_downloads=True)
+    page = context.new_page()
+    log_in(page, live_server.url, username)
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Xuất Excel").click()
+    exported = tmp_path / "export.xlsx"
+    download.value.save_as(exported)
+    before = workbook_rows(exported)
+    assert len(before["HTX"]) > 1  # their own cooperatives, pre-2025 codes among them
+
+    book = load_workbook(exported)
+    sheet = book["HTX"]
+    headers = [c.value for c in sheet[1]]
+    row = dict.fromkeys(headers)
+    row.update(
+        {
+            "Mã số HTX": new_code,
+            "Tên": f"HTX thử nghiệm {commune_name}",
+            "Loại hình": "hop tac xa",
+            "Mã xã": commune,
+            "Lĩnh vực": "nong nghiep",
+            "Ngày thành lập": "15/03/2018",
+        }
+    )
+    sheet.append([row[h] for h in headers])
+    upload = tmp_path / "upload.xlsx"
+    book.save(upload)
+
+    page.goto(f"{live_server.url}/nhap-excel/")
+    page.set_input_files("input[type=file]", str(upload))
+    page.get_by_role("button", name="Kiểm tra tệp").click()
+    expect(page.get_by_role("button", name="Xác nhận nhập")).to_be_visible()
+    page.screenshot(path=str(shots / f"import-preview-{username}.png"), full_page=True)
+    page.get_by_role("button", name="Xác nhận nhập").click()
+    expect(page.locator("h1")).to_contain_text("Đã nhập xong")
+
+    created = Entity.objects.get(code=new_code)
+    assert created.kind == Kind.HTX
+    assert created.locations.get().unit.name == commune_name
+    response = page.goto(f"{live_server.url}/htx/{new_code}/")
+    assert response is not None and response.status == 200
+    expect(page.locator("h1")).to_contain_text(f"HTX thử nghiệm {commune_name}")
+
+    # Nothing else changed: the same export, plus the one new row.
+    with page.expect_download() as download:
+        page.goto(f"{live_server.url}/htx/")
+        page.get_by_role("link", name="Xuất Excel").click()
+    again = tmp_path / "again.xlsx"
+    download.value.save_as(again)
+    after = workbook_rows(again)
+    added = [r for r in after["HTX"] if r[headers.index("Mã số HTX")] == new_code]
+    assert len(added) == 1
+    assert sorted(r for r in after["HTX"] if r not in added) == sorted(before["HTX"])
+    assert {k: v for k, v in after.items() if k != "HTX"} == {
+        k: v for k, v in before.items() if k != "HTX"
+    }
+    assert indicator("coops_active", 2021, commune) == active_2021 + 1
+    context.close()
