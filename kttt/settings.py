@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "kttt.indicators",
     "kttt.plans",
     "kttt.api",
+    "kttt.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,10 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from kttt.areas.urls import urlpatterns as unit_urls
+from kttt.registry.urls_succession import urlpatterns as succession_urls
+
+# One `areas` namespace for the unit list (areas app) and the successions' pages, which the
+# registry owns because applying a succession moves cooperatives (docs/architecture.md).
+areas_urls = ([*unit_urls, *succession_urls], "areas")
+
 urlpatterns = [
     path("", include("kttt.registry.urls")),
     path("", include("kttt.accounts.urls")),
-    path("areas/", include("kttt.areas.urls")),
+    path("areas/", include(areas_urls)),
     path("chi-tieu/", include("kttt.indicators.urls")),
     path("de-an/", include("kttt.plans.urls")),
     path("api/", include("kttt.api.urls")),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from kttt.areas.models import Level
-from kttt.registry.forms import VNDateField, VNForm
+from kttt.web import VNDateField, VNForm
 
 _CODE_SPLIT = re.compile(r"[\s,;]+")
 

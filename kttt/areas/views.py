@@ -1,25 +1,20 @@
-"""Administrative units through time: the unit list (anyone logged in) and the
-successions an administrator records and applies (DOMAIN.md §3)."""
+"""Administrative units through time: the unit list (anyone logged in). The successions'
+pages are the registry's (kttt.registry.views_succession): applying one moves cooperatives."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.shortcuts import render
+from django.utils import timezone
 
-from kttt.accounts.access import require, scope_of, today
-from kttt.areas import services
-from kttt.areas.forms import SuccessionForm, UnitFilterForm
-from kttt.areas.models import Level, Succession, Unit
-from kttt.registry.services import apply_succession
+from kttt.areas.forms import UnitFilterForm
+from kttt.areas.models import Level, Unit
 
 
 @login_required
 def unit_list(request: HttpRequest) -> HttpResponse:
     form = UnitFilterForm(request.GET)
     form.is_valid()
-    on = form.cleaned_data.get("on") or today()
+    on = form.cleaned_data.get("on") or timezone.localdate()
     units = Unit.objects.valid_at(on).select_related("parent", "province", "district")
     if level := form.cleaned_data.get("level"):
         units = units.filter(level=level)
@@ -36,45 +31,3 @@ def tree_order(unit: Unit) -> tuple[str, str, int, str]:
         return (province, unit.sort_name, 1, "")
     district = unit.district.sort_name if unit.district else ""
     return (province, district, 2, unit.sort_name)
-
-
-def successions() -> list[Succession]:
-    return list(
-        Succession.objects.prefetch_related("old_units", "new_units").order_by("-date", "pk")
-    )
-
-
-@login_required
-def succession_list(request: HttpRequest) -> HttpResponse:
-    require(scope_of(request).can_manage_units())
-    return render(request, "areas/succession_list.html", {"successions": successions()})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def succession_create(request: HttpRequest) -> HttpResponse:
-    require(scope_of(request).can_manage_units())
-    form = SuccessionForm(request.POST or None)
-    if form.is_bound and form.is_valid():
-        try:
-            services.record_succession(**form.cleaned_data, user=request.user)
-        except services.AreaError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Đã ghi nhận sắp xếp đơn vị hành chính."))
-            return redirect("areas:succession_list")
-    status = 400 if form.is_bound else 200
-    return render(request, "areas/succession_form.html", {"form": form}, status=status)
-
-
-@login_required
-@require_POST
-def succession_apply(request: HttpRequest, pk: int) -> HttpResponse:
-    """Adds location rows dated on the succession's date; never rewrites history."""
-    require(scope_of(request).can_manage_units())
-    succession = get_object_or_404(
-        Succession.objects.prefetch_related("old_units", "new_units"), pk=pk
-    )
-    moved, undecided = apply_succession(succession=succession, user=request.user)
-    context = {"succession": succession, "moved": moved, "undecided": undecided}
-    return render(request, "areas/succession_applied.html", context)

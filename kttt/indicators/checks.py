@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from kttt.areas.models import Succession
 from kttt.areas.services import Area, located_in_q
+from kttt.indicators.income import previous_income_of_row
 from kttt.lib.dates import add_months
 from kttt.registry.models import MANAGER_LEVEL_FIELDS, Entity, YearlyReport
 from kttt.registry.queries import current_locations
@@ -65,8 +66,6 @@ def _rows(key: str, condition: Q) -> Callable[[Context], tuple[int, list[str]]]:
     def run(ctx: Context) -> tuple[int, list[str]]:
         if not ctx.counts.get(key):
             return 0, []
-        from kttt.indicators.engine import previous_income_of_row
-
         rows = ctx.reports.alias(_previous_income=previous_income_of_row()).filter(condition)
         # The first ones in index order: the database stops after LIST_LIMIT matches
         # instead of sorting every flagged row by code.

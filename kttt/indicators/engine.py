@@ -12,10 +12,8 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
 )
@@ -37,6 +35,7 @@ from kttt.indicators.definitions import (
     WITH_INCOME,
     effective,
 )
+from kttt.indicators.income import previous_income_of_row
 from kttt.lib.dates import add_months, year_end
 from kttt.registry.history import in_force
 from kttt.registry.models import (
@@ -150,13 +149,6 @@ def income_avg(area: Area, kind: str, year: int) -> Decimal | None:
         s_income_workers=Sum("workers", filter=_WITH_INCOME),
     )
     return _income_exact(rows)
-
-
-def previous_income_of_row() -> Subquery:
-    """The same entity's income in the year before the row's (for the ±50 % check)."""
-    previous = YearlyReport.objects.filter(entity=OuterRef("entity"), year=OuterRef("year") - 1)
-    # order_by(): the model's default ordering would join the entity to sort by name.
-    return Subquery(previous.order_by().values("income_avg")[:1])
 
 
 def valid_ocop(population_qs: QuerySet[Entity], on: dt.date) -> list[tuple[int, int, dt.date]]:

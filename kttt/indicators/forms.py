@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from kttt.areas.services import Area, AreaError, resolve_area
 from kttt.lib.dates import year_end
 from kttt.registry import validation
-from kttt.registry.forms import VNForm
 from kttt.registry.models import Kind
+from kttt.web import VNForm
 
 
 class SelectorForm(VNForm):

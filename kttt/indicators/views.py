@@ -29,7 +29,7 @@ from kttt.indicators.explain import explain
 from kttt.indicators.forms import SelectorForm
 from kttt.indicators.narrative import paragraphs
 from kttt.registry.models import Kind, Sector, YearlyReport
-from kttt.registry.views import is_partial
+from kttt.web import is_partial
 
 LEVEL_ORDER: dict[str, int] = {Level.PROVINCE: 0, Level.DISTRICT: 1, Level.COMMUNE: 2}
 SEVERITY: dict[str, tuple[Any, str]] = {

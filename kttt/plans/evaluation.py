@@ -20,16 +20,16 @@ from kttt.plans.models import Comparison, Plan, Schedule, Target
 
 
 @dataclass(frozen=True)
-class Status:
+class TargetStatus:
     code: str
     label: Any
 
 
-ACHIEVED = Status("achieved", _("Đạt"))
-NOT_ACHIEVED = Status("not_achieved", _("Chưa đạt"))
-NO_DATA = Status("no_data", _("Chưa đủ số liệu"))
-ON_TRACK = Status("on_track", _("Đúng tiến độ"))
-BEHIND = Status("behind", _("Chậm tiến độ"))
+ACHIEVED = TargetStatus("achieved", _("Đạt"))
+NOT_ACHIEVED = TargetStatus("not_achieved", _("Chưa đạt"))
+NO_DATA = TargetStatus("no_data", _("Chưa đủ số liệu"))
+ON_TRACK = TargetStatus("on_track", _("Đúng tiến độ"))
+BEHIND = TargetStatus("behind", _("Chậm tiến độ"))
 
 
 class PlanError(Refusal):
@@ -73,7 +73,9 @@ def path_value(baseline: float, target: Target, plan: Plan, year: int) -> float:
     return baseline + (float(target.value) - baseline) * share
 
 
-def status_for(target: Target, plan: Plan, year: int, values: dict[int, float | None]) -> Status:
+def status_for(
+    target: Target, plan: Plan, year: int, values: dict[int, float | None]
+) -> TargetStatus:
     value = values.get(year)
     if value is None:
         return NO_DATA
@@ -154,7 +156,7 @@ def evaluate(plan: Plan, year: int) -> dict[str, Any]:
     }
 
 
-def statuses_by_year(plan: Plan, last_year: int) -> dict[str, dict[int, Status]]:
+def statuses_by_year(plan: Plan, last_year: int) -> dict[str, dict[int, TargetStatus]]:
     """Each target's status in every year of the period up to `last_year` (for the
     year-by-year table): one series per kind, without the data checks, rather than one
     evaluate() per year."""
@@ -167,7 +169,7 @@ def statuses_by_year(plan: Plan, last_year: int) -> dict[str, dict[int, Status]]
         kind: {r["year"]: r["indicators"] for r in series(first, last_year, plan.area_code, kind)}
         for kind in {t.kind for t in targets}
     }
-    table: dict[str, dict[int, Status]] = {}
+    table: dict[str, dict[int, TargetStatus]] = {}
     for target in targets:
         values = {y: v.get(target.indicator) for y, v in by_kind[target.kind].items()}
         table[target.code] = {

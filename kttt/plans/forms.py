@@ -22,8 +22,8 @@ from kttt.plans.evaluation import PlanError
 from kttt.plans.models import Comparison, Plan, Schedule, Target
 from kttt.plans.services import plan_area_code
 from kttt.registry import validation
-from kttt.registry.forms import VNForm
 from kttt.registry.models import MIN_YEAR, Kind
+from kttt.web import VNForm
 
 MAX_YEAR = 2100
 # A plan's years are evaluated one by one: a strategy runs ten years, a plan five.

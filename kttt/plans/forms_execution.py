@@ -23,8 +23,8 @@ from kttt.plans.models import (
     Task,
 )
 from kttt.registry import validation
-from kttt.registry.forms import VNDateField, VNDecimalField, VNForm, VNIntegerField
 from kttt.registry.models import Entity
+from kttt.web import VNDateField, VNDecimalField, VNForm, VNIntegerField
 
 # Plans are entered for any period a person may type; the services check the plan's own.
 MIN_YEAR, MAX_YEAR = 1950, 2100

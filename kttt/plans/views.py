@@ -27,8 +27,7 @@ from kttt.plans.evaluation import PlanError, evaluate, statuses_by_year
 from kttt.plans.forms import CopyPlanForm, PlanForm, TargetForm
 from kttt.plans.models import Comparison, Plan, Target
 from kttt.plans.queries import access_plan_by_id, plan_area_date, plans_readable_by
-from kttt.registry.views import is_partial
-from kttt.web import saved
+from kttt.web import is_partial, saved
 
 # Badge colours: Đạt green, Chưa đạt red, Chưa đủ số liệu grey, Đúng tiến độ blue,
 # Chậm tiến độ orange.

@@ -3,8 +3,6 @@ the same functions the Excel import uses, so that a page and a workbook accept a
 exactly the same things (DOMAIN.md §6)."""
 
 import datetime as dt
-from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -18,7 +16,6 @@ from django.utils.translation import gettext_lazy as _lazy
 from kttt.accounts.access import Scope, code_taken_message
 from kttt.areas.models import Unit
 from kttt.lib.dates import format_date
-from kttt.lib.numbers import format_number
 from kttt.registry import validation
 from kttt.registry.models import (
     YEARLY_FIELDS,
@@ -31,97 +28,7 @@ from kttt.registry.models import (
     Status,
 )
 from kttt.registry.services import ENTITY_FIELDS
-
-REQUIRED = _lazy("Chưa nhập trường này.")
-INVALID_CHOICE = _lazy("Lựa chọn không hợp lệ.")
-
-
-class VNForm(forms.Form):
-    """Vietnamese messages for Django's own checks too, whatever the browser's language."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.error_messages["required"] = REQUIRED
-            field.error_messages["invalid_choice"] = INVALID_CHOICE
-
-
-class ParsedField(forms.Field):
-    """A text input read by one function of `validation`, whose Invalid becomes a form
-    error next to the field."""
-
-    widget = forms.TextInput
-    parse: Callable[[Any], Any]
-    inputmode = "text"
-
-    def to_python(self, value: Any) -> Any:
-        if validation.is_blank(value):
-            return None
-        try:
-            return type(self).parse(value)
-        except validation.Invalid as exc:
-            raise ValidationError(capfirst(str(exc)), code="invalid") from None
-
-    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
-        return {**super().widget_attrs(widget), "inputmode": self.inputmode}
-
-
-class VNIntegerField(ParsedField):
-    """A count: a whole number from 0 to 1.000.000, "63.090" accepted."""
-
-    parse = staticmethod(validation.count)
-    inputmode = "numeric"
-
-    def prepare_value(self, value: Any) -> Any:
-        return format_number(value) if isinstance(value, int) else value
-
-
-class VNDecimalField(ParsedField):
-    """Money in triệu đồng: "1.234,5" or "46.5"; negative only where allowed (profit)."""
-
-    inputmode = "decimal"
-
-    def __init__(self, *, negative: bool = False, **kwargs: Any) -> None:
-        self.negative = negative
-        super().__init__(**kwargs)
-
-    def to_python(self, value: Any) -> Decimal | None:
-        if validation.is_blank(value):
-            return None
-        try:
-            return validation.money(value, negative=self.negative)
-        except validation.Invalid as exc:
-            raise ValidationError(capfirst(str(exc)), code="invalid") from None
-
-    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
-        attrs = super().widget_attrs(widget)
-        # A minus sign is missing from some phones' decimal keypads.
-        if self.negative:
-            attrs["inputmode"] = "text"
-        return attrs
-
-    def prepare_value(self, value: Any) -> Any:
-        return format_number(value, 3) if isinstance(value, Decimal | int | float) else value
-
-
-class VNYearField(ParsedField):
-    parse = staticmethod(validation.year)
-    inputmode = "numeric"
-
-    def prepare_value(self, value: Any) -> Any:
-        return str(value) if isinstance(value, int) else value  # never "2.021"
-
-
-class VNDateField(ParsedField):
-    """dd/mm/yyyy (also d/m/yyyy and yyyy-mm-dd)."""
-
-    parse = staticmethod(validation.date)
-
-    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
-        return {**super().widget_attrs(widget), "placeholder": "dd/mm/yyyy", "autocomplete": "off"}
-
-    def prepare_value(self, value: Any) -> Any:
-        return format_date(value) if isinstance(value, dt.date) else value
+from kttt.web import ParsedField, VNDateField, VNDecimalField, VNForm, VNIntegerField, VNYearField
 
 
 class CodeField(ParsedField):

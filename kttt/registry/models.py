@@ -5,7 +5,6 @@ Every range rule of §6 that a database can check is a constraint here, so that 
 forms, the import and the API cannot disagree; the rest lives in `validation.py`.
 """
 
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -15,13 +14,10 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from kttt.lib.text import fold, sort_key
+from kttt.web.values import MAX_COUNT, MAX_MONEY, MIN_YEAR
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
-
-MAX_COUNT = 1_000_000
-MAX_MONEY = Decimal(1_000_000_000)
-MIN_YEAR = 1950
 
 
 class Kind(models.TextChoices):

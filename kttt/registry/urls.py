@@ -2,11 +2,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from kttt.registry import views
-
-try:
-    from kttt.registry.urls_import import urlpatterns as import_urls
-except ModuleNotFoundError:  # the import pages land separately
-    import_urls = []
+from kttt.registry.urls_import import urlpatterns as import_urls
 
 app_name = "registry"
 

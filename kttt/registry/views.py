@@ -66,7 +66,7 @@ from kttt.registry.models import (
     Status,
     YearlyReport,
 )
-from kttt.web import saved
+from kttt.web import is_partial, saved
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LEVEL_ORDER: dict[str, int] = {Level.PROVINCE: 0, Level.DISTRICT: 1, Level.COMMUNE: 2}
@@ -122,11 +122,6 @@ def listed_entities(scope: Scope, form: EntityFilterForm) -> QuerySet[Entity]:
     if status := form.value("status"):
         listed = listed.filter(current_status=status)
     return listed.order_by("sort_name", "code")
-
-
-def is_partial(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
 
 
 @login_required

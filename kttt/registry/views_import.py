@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kttt.accounts.access import require, scope_of
 from kttt.lib.numbers import format_number
-from kttt.registry.excel import Plan, run_import
+from kttt.registry.excel import ImportPlan, run_import
 from kttt.registry.excel.template import SHEETS
 
 SESSION_KEY = "kttt_import"
@@ -76,7 +76,7 @@ def _remove_stale() -> None:
             continue  # another request removed it first
 
 
-def _sheet_rows(plan: Plan) -> list[dict[str, Any]]:
+def _sheet_rows(plan: ImportPlan) -> list[dict[str, Any]]:
     return [{"name": name, "counts": plan.counts[name]} for name in SHEETS if name in plan.counts]
 
 

@@ -11,9 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kttt.accounts.models import Role
+from kttt.demo.seed import load_phong_tho_plan
 from kttt.plans import services
 from kttt.plans.models import Plan, Target
-from kttt.plans.seed import load_phong_tho_plan
 from tests.web import PLAIN_STORAGES, admin, client_for, commune_officer, person
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 """Excel import and export of the registry template (DOMAIN.md §6).
 
-plan_import(path, scope)      check a workbook; the Plan says what would be written
+plan_import(path, scope)      check a workbook; the ImportPlan says what would be written
 run_import(path, user=..., scope=..., dry_run=...)   check and write, all or nothing
 export_workbook(entities, out)  write entities in the same template
 """
@@ -8,14 +8,14 @@ export_workbook(entities, out)  write entities in the same template
 from django.utils.translation import gettext as _
 
 from kttt.registry.excel.exporting import export_workbook
-from kttt.registry.excel.importing import Counts, Plan, plan_import
+from kttt.registry.excel.importing import Counts, ImportPlan, plan_import
 from kttt.registry.excel.reading import Problem
 from kttt.registry.excel.template import SHEETS
 from kttt.registry.excel.writing import Result, apply_plan, run_import
 
 __all__ = [
     "Counts",
-    "Plan",
+    "ImportPlan",
     "Problem",
     "Result",
     "apply_plan",

@@ -79,7 +79,7 @@ class Counts:
 
 
 @dataclass
-class Plan:
+class ImportPlan:
     """What an import would do: problems, or the writes and their audit entries."""
 
     problems: list[Problem] = field(default_factory=list)
@@ -264,10 +264,10 @@ class Known:
 
 
 class Importer:
-    """Builds a Plan from the sheets of one workbook."""
+    """Builds an ImportPlan from the sheets of one workbook."""
 
     def __init__(self, sheets: dict[str, Sheet], problems: list[Problem], scope: Any) -> None:
-        self.plan = Plan(problems=problems, sheets=list(sheets))
+        self.plan = ImportPlan(problems=problems, sheets=list(sheets))
         self.scope = scope if scope is not None and not scope.is_admin else None
         self.placeable: dict[tuple[int, dt.date], bool] = {}
         self.communes = Communes()
@@ -288,7 +288,7 @@ class Importer:
         # broken sheet: say nothing about it rather than one false problem per row.
         self.entities_known = SHEET_ENTITIES in sheets
 
-    def run(self) -> Plan:
+    def run(self) -> ImportPlan:
         for name in SHEETS:
             if name in self.sheets:
                 self.plan.counts[name] = Counts()
@@ -791,23 +791,25 @@ def _problem_order(problem: Problem) -> tuple[int, int, str]:
     return sheet, problem.row or 0, problem.letter.rjust(3)
 
 
-def plan_import(path: str | Path, scope: Any = None) -> Plan:
+def plan_import(path: str | Path, scope: Any = None) -> ImportPlan:
     """Check a workbook and work out what importing it would write. `scope` (an
     accounts.access.Scope) limits the rows a non-admin user may touch; None: no limit."""
     try:
         return _plan(Path(path), scope)
     except BadFile as exc:
-        return Plan(problems=exc.problems)
+        return ImportPlan(problems=exc.problems)
     except DatabaseError:
         raise
     except Exception:
         # The last guard of "no input may produce a traceback": a file that gets past
         # every check above and still breaks a parser. Logged in full for the developers.
         logger.exception("import of %s failed unexpectedly", path)
-        return Plan(problems=[Problem(_("Không đọc được tệp: tệp bị hỏng hoặc không đúng mẫu."))])
+        return ImportPlan(
+            problems=[Problem(_("Không đọc được tệp: tệp bị hỏng hoặc không đúng mẫu."))]
+        )
 
 
-def _plan(path: Path, scope: Any) -> Plan:
+def _plan(path: Path, scope: Any) -> ImportPlan:
     sheets, problems = open_workbook(path)
     if SHEET_ENTITIES not in sheets:
         if not any(p.sheet == SHEET_ENTITIES for p in problems):

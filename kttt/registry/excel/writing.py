@@ -21,7 +21,7 @@ from kttt.registry.excel.importing import (
     SOURCE,
     YEARLY_VALUE_FIELDS,
     Counts,
-    Plan,
+    ImportPlan,
     chunks,
     plan_import,
 )
@@ -38,7 +38,7 @@ from kttt.registry.models import (
 from kttt.registry.services import User
 
 
-def apply_plan(plan: Plan, *, user: User = None, source: str = SOURCE) -> None:
+def apply_plan(plan: ImportPlan, *, user: User = None, source: str = SOURCE) -> None:
     """Write a problem-free plan in one transaction.
 
     New rows go in with plain multi-row INSERTs (`_insert`): building 150.000 model
@@ -141,7 +141,7 @@ def apply_plan(plan: Plan, *, user: User = None, source: str = SOURCE) -> None:
         )
 
 
-def _history_touched(plan: Plan) -> set[int]:
+def _history_touched(plan: ImportPlan) -> set[int]:
     """Entities whose location or status rows need their derived valid_to recomputed: all
     but a new entity's single first row, which is right as inserted (open-ended)."""
     new_ids = {e.pk for e in plan.new_entities}
@@ -209,7 +209,7 @@ def _insert(
 
 @dataclass
 class Result:
-    plan: Plan
+    plan: ImportPlan
     applied: bool
 
     @property

@@ -3,7 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kttt.registry import demo
+from kttt.demo import loading
 from kttt.registry.models import Entity
 
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
             raise CommandError(
                 "Cơ sở dữ liệu đã có dữ liệu; chỉ nạp dữ liệu minh họa vào CSDL trống."
             )
-        password, accounts = demo.load(options["password"])
+        password, accounts = loading.load(options["password"])
         lines = [f"Tài khoản minh họa (mật khẩu chung: {password}):"]
         lines += [f"  {username:<12} {role}" for username, role in accounts]
         text = "\n".join(lines) + "\n"

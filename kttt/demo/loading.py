@@ -28,8 +28,8 @@ from kttt.accounts.models import Membership, Role
 from kttt.areas.models import Succession
 from kttt.areas.reference import REFORM_DAY
 from kttt.areas.services import record_succession, unit_at
+from kttt.demo.seed import load_phong_tho_execution, load_phong_tho_plan
 from kttt.plans.models import ImplementingUnit
-from kttt.plans.seed import load_phong_tho_execution, load_phong_tho_plan
 from kttt.registry import services
 from kttt.registry.models import Entity, Grade, Kind, OcopLevel, Sector, Status
 

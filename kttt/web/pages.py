@@ -1,10 +1,11 @@
-"""Helpers shared by the views of every app."""
+"""Helpers shared by the views of every app: a form's write through a service, HTMX partials."""
 
 from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from kttt.lib.errors import Refusal
@@ -26,3 +27,9 @@ def saved(form: Any, write: Callable[[], object]) -> bool:
     else:
         return True
     return False
+
+
+def is_partial(request: HttpRequest) -> bool:
+    """An HTMX request for a fragment (not a history restore, which needs the whole page)."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]

@@ -1,0 +1,27 @@
+"""The shared web layer: what the views and forms of every app use. It imports only
+`kttt.lib` and Django (tests/test_layers.py)."""
+
+from kttt.web.fields import (
+    INVALID_CHOICE,
+    REQUIRED,
+    ParsedField,
+    VNDateField,
+    VNDecimalField,
+    VNForm,
+    VNIntegerField,
+    VNYearField,
+)
+from kttt.web.pages import is_partial, saved
+
+__all__ = [
+    "INVALID_CHOICE",
+    "REQUIRED",
+    "ParsedField",
+    "VNDateField",
+    "VNDecimalField",
+    "VNForm",
+    "VNIntegerField",
+    "VNYearField",
+    "is_partial",
+    "saved",
+]
