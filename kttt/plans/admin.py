@@ -19,8 +19,7 @@ class ImplementingUnitAdmin(admin.ModelAdmin):
 
 class UnitTransferItemInline(admin.TabularInline):
     model = UnitTransferItem
-    fields = ["kind", "task", "activity", "to_unit", "added"]
-    readonly_fields = fields
+    fields = readonly_fields = ("kind", "task", "activity", "to_unit", "added")
     extra = 0
     can_delete = False
 

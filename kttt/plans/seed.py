@@ -518,7 +518,7 @@ def load_phong_tho_execution(plan: Plan, coops: list[Any]) -> None:
             if start_d <= today
             else "planned"
         )
-        values = {
+        values: dict[str, Any] = {
             "task": tasks[task_code],
             "unit": units[unit],
             "kind": kind,

@@ -327,12 +327,15 @@ def undo_transfer(*, transfer: UnitTransfer, user: Any = None) -> None:
             % {"list": _listed(problems)}
         )
     for item in transfer.items.select_related("task", "activity"):
+        # _changes_since has refused any item whose row is gone.
         if item.kind == Item.ACTIVITY:
-            Activity.objects.filter(pk=item.activity_id).update(unit=unit)
-        elif item.kind == Item.LEAD:
-            Task.objects.filter(pk=item.task_id).update(responsible=unit)
+            assert item.activity is not None
+            Activity.objects.filter(pk=item.activity.pk).update(unit=unit)
+            continue
+        assert item.task is not None
+        if item.kind == Item.LEAD:
+            Task.objects.filter(pk=item.task.pk).update(responsible=unit)
         else:
-            assert item.task is not None
             if item.added:
                 item.task.cooperating.remove(item.to_unit_id)
             item.task.cooperating.add(unit)

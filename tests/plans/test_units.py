@@ -320,6 +320,17 @@ def test_the_demo_has_no_activity_outside_its_units_validity(demo):
     assert UnitTransfer.objects.count() == 4
     assert all("MINH HỌA" in t.note for t in UnitTransfer.objects.all())
     assert not Task.objects.filter(responsible__valid_to=LAST).exists()
+    office = UnitTransfer.objects.get(unit__name="Phòng Tài chính - Kế hoạch")
+    assert (
+        sorted(office.items.values_list("kind", flat=True))
+        == ["activity"] + ["cooperating"] * 2 + ["lead"] * 7
+    )
+    # The training was carried out (marked done) by its successor: no undo.
+    with pytest.raises(UnitError, match="Tập huấn kế toán HTX"):
+        undo_transfer(transfer=office)
+    # The agricultural office's transfer moved tasks only, untouched since: it can be undone.
+    undo_transfer(transfer=UnitTransfer.objects.get(unit__name="Phòng Nông nghiệp và PTNT"))
+    assert ImplementingUnit.objects.get(name="Phòng Nông nghiệp và PTNT").valid_to is None
 
 
 # --- the command -------------------------------------------------------------------------------

@@ -49,10 +49,14 @@ def _assignment(text: str) -> tuple[Task | Activity, ImplementingUnit]:
     """ "activity:12=7" or "task:3=SHORT": who among the successors gets that one."""
     kind, _sep, rest = text.partition(":")
     pk, _sep, unit = rest.partition("=")
-    model = {"activity": Activity, "task": Task}.get(kind.strip())
-    if model is None or not pk.strip().isdigit() or not unit.strip():
+    kind = kind.strip()
+    if kind not in ("activity", "task") or not pk.strip().isdigit() or not unit.strip():
         raise CommandError(f"“{text}” không đúng dạng activity:ID=ĐƠN_VỊ hoặc task:ID=ĐƠN_VỊ.")
-    thing = model.objects.filter(pk=int(pk)).first()
+    thing: Task | Activity | None = (
+        Activity.objects.filter(pk=int(pk)).first()
+        if kind == "activity"
+        else Task.objects.filter(pk=int(pk)).first()
+    )
     if thing is None:
         raise CommandError(f"Không có {kind} #{pk}.")
     return thing, _unit(unit)
