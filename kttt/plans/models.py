@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kttt.areas.models import valid_on
 from kttt.registry.models import Kind
 
 
@@ -109,10 +110,7 @@ MONEY: dict[str, Any] = {"max_digits": 16, "decimal_places": 3}  # triệu đồ
 
 class ImplementingUnitQuerySet(models.QuerySet["ImplementingUnit"]):
     def valid_at(self, on: dt.date) -> "ImplementingUnitQuerySet":
-        return self.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=on),
-            Q(valid_to__isnull=True) | Q(valid_to__gte=on),
-        )
+        return self.filter(valid_on(on))
 
 
 class ImplementingUnit(models.Model):

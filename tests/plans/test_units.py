@@ -373,7 +373,10 @@ def test_the_command_names_each_items_successor(work, office, province, commune,
     ("args", "message"),
     [
         (["end", "999", "--date", "30/06/2025", "--to", "1"], "Không có đơn vị thực hiện “999”"),
-        (["end", "{office}", "--date", "31/02/2025", "--to", "{province}"], "không hợp lệ"),
+        (
+            ["end", "{office}", "--date", "31/02/2025", "--to", "{province}"],
+            "không hợp lệ (dạng dd/mm/yyyy)",
+        ),
         (["end", "{office}", "--date", "30/06/2025", "--to", "{office}"], "không thể tự nhận"),
         (["undo", "999"], "Không có lần chuyển giao #999"),
     ],
@@ -396,3 +399,9 @@ def test_the_command_exits_1_on_a_refusal_and_2_on_wrong_usage(office, province,
     with pytest.raises(SystemExit) as usage:
         Command().run_from_argv(["kttt", "units", "end", str(office.pk)])
     assert usage.value.code == 2
+    with pytest.raises(SystemExit) as bad_date:
+        Command().run_from_argv(
+            ["kttt", "units", "end", str(office.pk), "--date", "31/02/2025", "--to", "1"]
+        )
+    assert bad_date.value.code == 2
+    assert "Ngày “31/02/2025” không hợp lệ" in capsys.readouterr().err

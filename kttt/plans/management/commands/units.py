@@ -1,6 +1,5 @@
 """kttt units list | end | undo: implementing units through time (docs/plan-execution.md)."""
 
-import datetime as dt
 from collections import Counter
 from typing import Any
 
@@ -8,19 +7,9 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 
-from kttt.lib.dates import InvalidDate, format_date, parse_date
+from kttt.lib.dates import date_argument, format_date
 from kttt.plans.models import Activity, ImplementingUnit, Task, UnitTransfer, UnitTransferItem
 from kttt.plans.units import UnitError, end_unit, undo_transfer
-
-
-def _date(text: str) -> dt.date:
-    try:
-        value = parse_date(text)
-    except InvalidDate:
-        value = None
-    if value is None:
-        raise CommandError(f"Ngày “{text}” không hợp lệ (dạng dd/mm/yyyy).")
-    return value
 
 
 def _unit(text: str) -> ImplementingUnit:
@@ -70,7 +59,12 @@ class Command(BaseCommand):
         sub.add_parser("list", help="Liệt kê các đơn vị và các lần chuyển giao.")
         end = sub.add_parser("end", help="Kết thúc một đơn vị và chuyển việc đang mở.")
         end.add_argument("unit", help="Số hoặc tên viết tắt của đơn vị kết thúc.")
-        end.add_argument("--date", required=True, help="Ngày cuối cùng của đơn vị, dd/mm/yyyy.")
+        end.add_argument(
+            "--date",
+            required=True,
+            type=date_argument,
+            help="Ngày cuối cùng của đơn vị, dd/mm/yyyy.",
+        )
         end.add_argument(
             "--to",
             action="append",
@@ -116,7 +110,7 @@ class Command(BaseCommand):
         assignments = dict(_assignment(a) for a in options["assign"])
         transfer = end_unit(
             unit=_unit(options["unit"]),
-            date=_date(options["date"]),
+            date=options["date"],
             successors=[_unit(s) for s in options["to"]],
             assignments=assignments,
             user=_user(options["user"]),
