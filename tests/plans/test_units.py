@@ -375,7 +375,7 @@ def test_the_command_names_each_items_successor(work, office, province, commune,
         (["end", "999", "--date", "30/06/2025", "--to", "1"], "Không có đơn vị thực hiện “999”"),
         (
             ["end", "{office}", "--date", "31/02/2025", "--to", "{province}"],
-            "không hợp lệ (dạng dd/mm/yyyy)",
+            "Ngày “31/02/2025” không hợp lệ",
         ),
         (["end", "{office}", "--date", "30/06/2025", "--to", "{office}"], "không thể tự nhận"),
         (["undo", "999"], "Không có lần chuyển giao #999"),
