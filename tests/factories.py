@@ -106,3 +106,13 @@ def user_with_role(
     u = UserFactory(**({"username": username} if username else {}))
     Membership.objects.create(user=u, role=role, area_code=area_code, cooperative=cooperative)
     return u
+
+
+class ImplementingUnitFactory(factory.django.DjangoModelFactory):
+    """A plan's implementing unit; pass valid_from / valid_to for one that lives an interval."""
+
+    class Meta:
+        model = "plans.ImplementingUnit"
+
+    name = factory.Sequence(lambda n: f"Phòng {n}")
+    kind = "department"

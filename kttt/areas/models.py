@@ -28,12 +28,17 @@ def canonical_code(raw: str | int, level: str) -> str:
     return str(int(str(raw).strip())).zfill(CODE_WIDTH[Level(level)])
 
 
+def valid_on(on: dt.date) -> Q:
+    """Rows whose validity interval (valid_from to valid_to, inclusive; blank = open) holds
+    `on`: administrative units here, implementing units in kttt.plans."""
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=on)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+    )
+
+
 class UnitQuerySet(models.QuerySet["Unit"]):
     def valid_at(self, on: dt.date) -> "UnitQuerySet":
-        return self.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=on),
-            Q(valid_to__isnull=True) | Q(valid_to__gte=on),
-        )
+        return self.filter(valid_on(on))
 
 
 class Unit(models.Model):

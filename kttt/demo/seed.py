@@ -1,5 +1,6 @@
 """The Phong Thổ plan 2021–2025 (shared/seed, section III.2) as data, for the demo."""
 
+import datetime as dt
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -124,14 +125,54 @@ TC_KH = "Phòng Tài chính - Kế hoạch"
 NN = "Phòng Nông nghiệp và PTNT"
 KT_HT = "Phòng Kinh tế - Hạ tầng"
 XA = "UBND các xã, thị trấn"
+TT_PHONG_THO = "UBND thị trấn Phong Thổ"
+XA_PHONG_THO = "UBND xã Phong Thổ"
+SO_TC = "Sở Tài chính tỉnh Lai Châu"
+SO_NN = "Sở Nông nghiệp và Môi trường tỉnh Lai Châu"
+SO_CT = "Sở Công Thương tỉnh Lai Châu"
 UNITS = [  # name, short name, kind, area
     (TC_KH, "TC-KH", "department", ""),
     (NN, "NN&PTNT", "department", ""),
     (KT_HT, "KT-HT", "department", ""),
     (XA, "UBND xã", "other", ""),
-    ("UBND xã Phong Thổ", "UBND xã Phong Thổ", "commune", "03549"),
+    (TT_PHONG_THO, "UBND TT Phong Thổ", "commune", "03549"),
+    (XA_PHONG_THO, "UBND xã Phong Thổ", "commune", "03549"),
     ("UBND xã Dào San", "UBND xã Dào San", "commune", "03571"),
+    ("UBND xã Sì Lở Lầu", "UBND xã Sì Lở Lầu", "commune", "03562"),
+    ("UBND xã Sin Suối Hồ", "UBND xã Sin Suối Hồ", "commune", "03394"),
+    ("UBND xã Khổng Lào", "UBND xã Khổng Lào", "commune", "03583"),
+    (SO_TC, "Sở TC", "department", ""),
+    (SO_NN, "Sở NN&MT", "department", ""),
+    (SO_CT, "Sở CT", "department", ""),
 ]
+# The 2025 reform (DOMAIN.md §3): the district's offices and the pre-reform communes end on
+# 30/06/2025, the new communes' committees begin on 01/07/2025. The group "UBND các xã, thị
+# trấn" (III.6) stays open: it names whichever commune committees the area has at the time.
+REFORM_DAY = dt.date(2025, 7, 1)
+LAST_OLD_DAY = dt.date(2025, 6, 30)
+BEGIN_AT_REFORM = [
+    XA_PHONG_THO,
+    "UBND xã Dào San",
+    "UBND xã Sì Lở Lầu",
+    "UBND xã Sin Suối Hồ",
+    "UBND xã Khổng Lào",
+]
+# MINH HỌA, CHƯA XÁC MINH: who took over each office's open work on 01/07/2025, recorded as
+# transfers (kttt.plans.units.end_unit). The district's state management of the collective
+# economy went up to the province's departments (Sở Tài chính, which took over Sở Kế hoạch
+# và Đầu tư on 01/03/2025; Sở Nông nghiệp và Môi trường; Sở Công Thương for trade); work
+# held in one commune goes to that commune's committee, named per activity. The first
+# successor takes everything not named.
+DEMO_TRANSFERS = [  # ended unit, successors, {activity title: successor}
+    (TC_KH, [SO_TC, XA_PHONG_THO], {"Tập huấn kế toán HTX": XA_PHONG_THO}),
+    (NN, [SO_NN], {}),
+    (KT_HT, [SO_CT], {}),
+    (TT_PHONG_THO, [XA_PHONG_THO], {}),
+]
+TRANSFER_NOTE = (
+    "MINH HỌA, CHƯA XÁC MINH: dữ liệu mẫu; cơ quan nhận việc sau sắp xếp 2025 do quản trị "
+    "viên chỉ định theo văn bản của tỉnh."
+)
 
 # The plan's section III.3 (tasks) and III.4 (solutions); the lead and cooperating units
 # follow III.6 (who does what). Text shortened to the first clause; the full text is kept.
@@ -327,12 +368,12 @@ ACTIVITIES = [
     ),
     (
         "III.3.a",
-        "UBND xã Phong Thổ",
+        TT_PHONG_THO,
         "propaganda",
         "Tuyên truyền Luật Hợp tác xã 2023",
         "2024-06-10",
         "2024-06-10",
-        "Xã Phong Thổ",
+        "Thị trấn Phong Thổ",
         120,
         25,
         5,
@@ -398,14 +439,16 @@ LINKS = [  # coop index, enterprise, product, contract, value, via Ma Lù Thàng
 
 def load_phong_tho_execution(plan: Plan, coops: list[Any]) -> None:
     """The plan's tasks, solutions, responsibilities, budget and illustrative work."""
-    import datetime as dt
-
     from kttt.plans import activities, budget
     from kttt.plans.models import ImplementingUnit, Responsibility, Task
 
     units = {
         name: ImplementingUnit.objects.create(
-            name=name, short_name=short, kind=kind, area_code=area
+            name=name,
+            short_name=short,
+            kind=kind,
+            area_code=area,
+            valid_from=REFORM_DAY if name in BEGIN_AT_REFORM else None,
         )
         for name, short, kind, area in UNITS
     }
@@ -451,6 +494,8 @@ def load_phong_tho_execution(plan: Plan, coops: list[Any]) -> None:
                     document=f"{year}/{code[-1]}/{source_name[-4:]}",
                 )
     today = dt.date.today()  # noqa: DTZ011 - the demo's statuses, not a moment
+    saved: dict[str, Any] = {}
+    later: list[tuple[dict[str, Any], list[Any]]] = []
     for (
         task_code,
         unit,
@@ -473,23 +518,34 @@ def load_phong_tho_execution(plan: Plan, coops: list[Any]) -> None:
             if start_d <= today
             else "planned"
         )
+        values: dict[str, Any] = {
+            "task": tasks[task_code],
+            "unit": units[unit],
+            "kind": kind,
+            "title": title,
+            "start_date": start_d,
+            "end_date": end_d,
+            "place": place,
+            "status": status,
+            "participants": people,
+            "participants_coop": coop,
+            "cost": None if cost is None else Decimal(cost),
+            "fund_source": sources.get(source) if source else None,
+            "result": "Đã thực hiện theo kế hoạch (minh họa)." if status == "done" else "",
+        }
+        if end_d > LAST_OLD_DAY and status != "planned":
+            # Planned by the office before the reform; carried out by its successor.
+            later.append((values, [coops[i] for i in coop_ids]))
+            values = values | {"status": "planned", "result": ""}
+        saved[title] = activities.save_activity(
+            values=values, cooperatives=[coops[i] for i in coop_ids]
+        )
+    _apply_demo_transfers(units, saved)
+    for values, supported in later:
+        activity = saved[values["title"]]
+        activity.refresh_from_db()  # the transfer moved it
         activities.save_activity(
-            values={
-                "task": tasks[task_code],
-                "unit": units[unit],
-                "kind": kind,
-                "title": title,
-                "start_date": start_d,
-                "end_date": end_d,
-                "place": place,
-                "status": status,
-                "participants": people,
-                "participants_coop": coop,
-                "cost": None if cost is None else Decimal(cost),
-                "fund_source": sources.get(source) if source else None,
-                "result": "Đã thực hiện theo kế hoạch (minh họa)." if status == "done" else "",
-            },
-            cooperatives=[coops[i] for i in coop_ids],
+            values=values | {"unit": activity.unit}, cooperatives=supported, activity=activity
         )
     for index, enterprise, product, contract, value, export in LINKS:
         activities.save_link(
@@ -501,4 +557,20 @@ def load_phong_tho_execution(plan: Plan, coops: list[Any]) -> None:
                 "value": Decimal(value),
                 "exports_via_ma_lu_thang": export,
             },
+        )
+
+
+def _apply_demo_transfers(units: dict[str, Any], saved: dict[str, Any]) -> None:
+    """End the district's offices and the pre-reform commune committee on 30/06/2025,
+    passing their open work on as DEMO_TRANSFERS says (MINH HỌA)."""
+    from kttt.plans.units import end_unit
+
+    for name, successors, named in DEMO_TRANSFERS:
+        end_unit(
+            unit=units[name],
+            date=LAST_OLD_DAY,
+            successors=[units[s] for s in successors],
+            assignments={saved[title]: units[s] for title, s in named.items()},
+            source="Dữ liệu minh họa",
+            note=TRANSFER_NOTE,
         )

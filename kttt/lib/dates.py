@@ -1,5 +1,6 @@
 """Vietnamese dates: dd/mm/yyyy on screen, "ngày 05 tháng 3 năm 2025" in documents."""
 
+import argparse
 import datetime as dt
 import re
 
@@ -28,6 +29,18 @@ def parse_date(text: str) -> dt.date | None:
         return dt.date(year, month, day)
     except ValueError as exc:
         raise InvalidDate(s) from exc
+
+
+def date_argument(text: str) -> dt.date:
+    """A command's date argument (argparse `type=`): a wrong one is a usage error with a
+    Vietnamese message."""
+    try:
+        value = parse_date(text)
+    except InvalidDate:
+        value = None
+    if value is None:
+        raise argparse.ArgumentTypeError(f"Ngày “{text}” không hợp lệ (dạng dd/mm/yyyy).")
+    return value
 
 
 def format_date(value: dt.date | None) -> str:

@@ -23,6 +23,7 @@ from kttt.plans.models import (
     EvidenceFile,
     Task,
 )
+from kttt.plans.units import UnitError, check_activity_unit
 from kttt.registry.models import Entity
 from kttt.registry.services import save_yearly
 
@@ -48,7 +49,7 @@ ACTIVITY_FIELDS = (
 )
 
 
-def _check_activity(values: Mapping[str, Any]) -> None:
+def _check_activity(values: Mapping[str, Any], activity: Activity | None = None) -> None:
     task: Task = values["task"]
     plan = task.plan
     start, end = values["start_date"], values["end_date"]
@@ -71,6 +72,10 @@ def _check_activity(values: Mapping[str, Any]) -> None:
         raise ActivityError(_("Nguồn kinh phí không thuộc đề án của nhiệm vụ."))
     if values.get("status") == ActivityStatus.DONE and start > timezone.localdate():
         raise ActivityError(_("Hoạt động chưa bắt đầu không thể đã hoàn thành."))
+    try:
+        check_activity_unit(unit=values["unit"], start=start, end=end, activity=activity)
+    except UnitError as exc:
+        raise ActivityError(str(exc)) from None
 
 
 @transaction.atomic
@@ -80,7 +85,7 @@ def save_activity(
     cooperatives: Iterable[Entity] = (),
     activity: Activity | None = None,
 ) -> Activity:
-    _check_activity(values)
+    _check_activity(values, activity)
     if activity is None:
         activity = Activity.objects.create(
             **{f: values.get(f) for f in ACTIVITY_FIELDS if f in values}

@@ -1,5 +1,6 @@
 """Plans and their targets are data (DOMAIN.md §5): a 2026–2030 plan is entered, not coded."""
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -7,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kttt.areas.models import valid_on
 from kttt.registry.models import Kind
 
 
@@ -106,6 +108,11 @@ class Target(models.Model):
 MONEY: dict[str, Any] = {"max_digits": 16, "decimal_places": 3}  # triệu đồng, as the registry
 
 
+class ImplementingUnitQuerySet(models.QuerySet["ImplementingUnit"]):
+    def valid_at(self, on: dt.date) -> "ImplementingUnitQuerySet":
+        return self.filter(valid_on(on))
+
+
 class ImplementingUnit(models.Model):
     """A department of the People's Committee or a commune that carries out plan work."""
 
@@ -123,14 +130,67 @@ class ImplementingUnit(models.Model):
         blank=True,
         help_text=_("Với UBND cấp xã: mã xã (đọc tại ngày hiện tại)."),
     )
+    # Like administrative units (kttt.areas.models.Unit), an implementing unit lives for an
+    # interval: the district's offices ended on 30/06/2025 with the district. Open = no limit.
+    valid_from = models.DateField(_("hoạt động từ ngày"), null=True, blank=True)
+    valid_to = models.DateField(_("hoạt động đến hết ngày"), null=True, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    objects = ImplementingUnitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("đơn vị thực hiện")
         verbose_name_plural = _("đơn vị thực hiện")
         ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_to__isnull=True)
+                | Q(valid_from__lte=models.F("valid_to")),
+                name="implementing_unit_valid_interval",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def is_valid_at(self, on: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= on) and (
+            self.valid_to is None or on <= self.valid_to
+        )
+
+    @property
+    def validity(self) -> str:
+        """The interval as people read it: "01/07/2025 – 30/06/2026", "… – 30/06/2025"."""
+        if self.valid_from is None and self.valid_to is None:
+            return ""
+        start = self.valid_from.strftime("%d/%m/%Y") if self.valid_from else "…"
+        end = self.valid_to.strftime("%d/%m/%Y") if self.valid_to else "…"
+        return f"{start} – {end}"
+
+    @property
+    def label(self) -> str:
+        """Name with the interval, for lists where ended and new units sit side by side."""
+        return f"{self.name} ({self.validity})" if self.validity else self.name
+
+    def clean(self) -> None:
+        if self.valid_from and self.valid_to and self.valid_from > self.valid_to:
+            raise ValidationError({"valid_to": _("Ngày kết thúc trước ngày bắt đầu.")})
+        if self.pk is None:
+            return
+        # An edit of the interval (the admin) must not leave activities outside it.
+        outside = Q()
+        if self.valid_to is not None:
+            outside |= Q(end_date__gt=self.valid_to)
+        if self.valid_from is not None:
+            outside |= Q(end_date__lt=self.valid_from)
+        if outside and self.activities.filter(outside).exists():
+            raise ValidationError(
+                _(
+                    "Còn hoạt động của đơn vị nằm ngoài thời gian này: hãy chuyển giao "
+                    "(kttt units end) hoặc sửa hoạt động trước."
+                )
+            )
 
 
 class Responsibility(models.Model):
@@ -420,3 +480,96 @@ class Disbursement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document} {self.amount}"
+
+
+# --- implementing units through time (kttt/plans/units.py) -----------------------------------
+
+
+class UnitTransfer(models.Model):
+    """An implementing unit ended on `ended_on` and its open work (tasks it leads or helps
+    with that run past that day, activities not done or cancelled that end after it) passed
+    to the successors an administrator named. Each thing moved is an item, so that the
+    transfer can be undone exactly."""
+
+    unit = models.ForeignKey(
+        ImplementingUnit,
+        verbose_name=_("đơn vị kết thúc"),
+        on_delete=models.PROTECT,
+        related_name="transfers_out",
+    )
+    ended_on = models.DateField(_("ngày cuối cùng của đơn vị"))
+    successors = models.ManyToManyField(
+        ImplementingUnit, verbose_name=_("đơn vị nhận"), related_name="transfers_in"
+    )
+    source = models.TextField(_("căn cứ / nguồn"), blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        "auth.User",
+        verbose_name=_("người ghi nhận"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    undone_at = models.DateTimeField(_("hoàn tác lúc"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        "auth.User",
+        verbose_name=_("người hoàn tác"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("chuyển giao công việc")
+        verbose_name_plural = _("chuyển giao công việc")
+        ordering = ["-ended_on", "pk"]
+
+    def __str__(self) -> str:
+        news = ", ".join(u.name for u in self.successors.all())
+        return f"{self.unit} → {news} ({self.ended_on:%d/%m/%Y})"
+
+
+class UnitTransferItem(models.Model):
+    """One thing a transfer moved: a task's lead unit, a task's cooperating unit, or an
+    activity's unit. The references are kept (SET_NULL) so that a row deleted since makes
+    the undo refuse rather than silently skip it."""
+
+    class Kind(models.TextChoices):
+        LEAD = "lead", _("Chủ trì nhiệm vụ")
+        COOPERATING = "cooperating", _("Phối hợp nhiệm vụ")
+        ACTIVITY = "activity", _("Hoạt động")
+
+    transfer = models.ForeignKey(UnitTransfer, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices)
+    task = models.ForeignKey(
+        Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    activity = models.ForeignKey(
+        Activity, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_unit = models.ForeignKey(
+        ImplementingUnit, verbose_name=_("đơn vị nhận"), on_delete=models.PROTECT, related_name="+"
+    )
+    # For a cooperating unit: whether the successor was added (it may already have helped
+    # with the task, and then the undo must leave it there).
+    added = models.BooleanField(default=True)
+    # For an activity: its updated_at right after the move, to tell whether it changed since.
+    stamp = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("việc đã chuyển giao")
+        verbose_name_plural = _("việc đã chuyển giao")
+        ordering = ["transfer", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="activity", task__isnull=True)
+                | (~Q(kind="activity") & Q(activity__isnull=True)),
+                name="unit_transfer_item_one_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.activity or self.task} → {self.to_unit}"
