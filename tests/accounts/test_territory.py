@@ -106,9 +106,7 @@ def split(phong_tho):
 
 
 @pytest.mark.parametrize("successor", ["03571", "03562"])
-def test_each_successor_of_a_split_commune_reads_and_writes_what_stayed_in_it(
-    split, successor
-):
+def test_each_successor_of_a_split_commune_reads_and_writes_what_stayed_in_it(split, successor):
     people = scope(Role.COMMUNE, successor)
     assert "STUCK" in people.visible().values_list("code", flat=True)
     assert "STUCK" in people.writable({Role.COMMUNE}).values_list("code", flat=True)

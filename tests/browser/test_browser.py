@@ -260,7 +260,8 @@ def test_it_lets_the_territorys_people_re_import_their_export_with_a_pre_2025_co
     assert created.kind == Kind.HTX
     assert created.locations.get().unit.name == commune_name
     response = page.goto(f"{live_server.url}/htx/{new_code}/")
-    assert response is not None and response.status == 200
+    assert response is not None
+    assert response.status == 200
     expect(page.locator("h1")).to_contain_text(f"HTX thử nghiệm {commune_name}")
 
     # Nothing else changed: the same export, plus the one new row.
