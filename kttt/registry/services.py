@@ -10,11 +10,12 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from kttt.areas.models import Level, Succession, Unit
 from kttt.lib.errors import Refusal
-from kttt.registry import rules
+from kttt.registry import rules, validation
 from kttt.registry.history import refresh_intervals
 from kttt.registry.models import (
     AuditEntry,
@@ -43,6 +44,19 @@ OCOP_FIELDS = ("stars", "recognized_on", "level")
 
 class RegistryError(Refusal):
     """A write refused by a rule; the message is Vietnamese."""
+
+
+def entity_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The values with `kind` and `sector` as stored: a caller may give any form the
+    import reads (`HTX`, `hop tac xa`, a sector's name)."""
+    values = dict(values)
+    try:
+        for field, parse in (("kind", validation.kind), ("sector", validation.sector)):
+            if field in values:
+                values[field] = parse(values[field])
+    except validation.Invalid as exc:
+        raise RegistryError(capfirst(str(exc))) from None
+    return values
 
 
 def enforce(breaches: Iterable[rules.Breach]) -> None:
@@ -102,6 +116,7 @@ def create_entity(
 ) -> Entity:
     if Entity.objects.filter(code=code).exists():
         raise RegistryError(_("Mã số HTX %(code)s đã có trong sổ.") % {"code": code})
+    values = entity_values(values)
     entity = Entity(code=code, **values)
     enforce(rules.founding(entity.established_on))
     enforce(rules.placement(unit, entity.established_on))
@@ -119,6 +134,7 @@ def create_entity(
 def update_entity(
     *, entity: Entity, values: Mapping[str, Any], user: User = None, source: str = "web"
 ) -> dict[str, list[Any]]:
+    values = entity_values(values)
     changes = diff(entity, values)
     if not changes:
         return changes
