@@ -79,7 +79,9 @@ def test_it_documents_every_role(role):
     assert f"| `{role.value}` |" in text, "missing from the summary table"
 
 
-@pytest.mark.parametrize("name", ["installation.md", "settings.md", "roles.md"])
+@pytest.mark.parametrize(
+    "name", ["installation.md", "settings.md", "roles.md", "registry-rules.md"]
+)
 def test_it_links_the_docs_from_the_readme(name):
     assert f"(docs/{name})" in (ROOT / "README.md").read_text(encoding="utf-8")
 

@@ -21,6 +21,7 @@ from kttt.lib.errors import Refusal
 from kttt.plans.evaluation import evaluate
 from kttt.plans.models import Plan
 from kttt.plans.queries import plan_in_force
+from kttt.registry import validation
 from kttt.registry.models import Kind
 
 MAX_SERIES_YEARS = 30
@@ -61,10 +62,13 @@ def _year(request: HttpRequest, name: str = "year") -> int:
 
 
 def _kind(request: HttpRequest) -> str:
-    kind = request.GET.get("kind", Kind.HTX).strip().lower() or Kind.HTX
-    if kind not in Kind.values:
-        raise BadRequest(_("Loại hình phải là một trong: htx, lhhtx, tht."))
-    return kind
+    raw = request.GET.get("kind", "")
+    if validation.is_blank(raw):
+        return Kind.HTX
+    try:
+        return validation.kind(raw)  # also HTX, LHHTX, THT, "hop tac xa"
+    except validation.Invalid:
+        raise BadRequest(_("Loại hình phải là một trong: htx, lhhtx, tht.")) from None
 
 
 def _area(request: HttpRequest, year: int) -> str | None:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from kttt.areas.services import Area, AreaError, resolve_area
 from kttt.lib.dates import year_end
 from kttt.registry import validation
+from kttt.registry.fields import KindField
 from kttt.registry.models import Kind
 from kttt.web import VNForm
 
@@ -22,7 +23,7 @@ class SelectorForm(VNForm):
 
     year = forms.CharField(label=_lazy("Năm"), required=False, widget=forms.Select)
     area = forms.CharField(label=_lazy("Địa bàn"), required=False, widget=forms.Select)
-    kind = forms.ChoiceField(label=_lazy("Loại hình"), required=False, choices=Kind.choices)
+    kind = KindField(label=_lazy("Loại hình"), required=False)
 
     def __init__(
         self, *args: Any, years: list[int], default_year: int, default_area: str, **kwargs: Any

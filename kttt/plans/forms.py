@@ -22,6 +22,7 @@ from kttt.plans.evaluation import PlanError
 from kttt.plans.models import Comparison, Plan, Schedule, Target
 from kttt.plans.services import plan_area_code
 from kttt.registry import validation
+from kttt.registry.fields import KindField
 from kttt.registry.models import MIN_YEAR, Kind
 from kttt.web import VNForm
 
@@ -219,7 +220,7 @@ class TargetForm(VNForm):
         label=_lazy("Mục tiêu như văn bản"), widget=forms.Textarea(attrs={"rows": 2})
     )
     indicator = forms.ChoiceField(label=_lazy("Chỉ tiêu"), choices=indicator_choices)
-    kind = forms.ChoiceField(label=_lazy("Loại hình"), choices=Kind.choices, initial=Kind.HTX)
+    kind = KindField(label=_lazy("Loại hình"), initial=Kind.HTX)
     comparison = forms.ChoiceField(label=_lazy("So sánh"), choices=Comparison.choices)
     value = TargetNumberField(label=_lazy("Giá trị"))
     value_high = TargetNumberField(

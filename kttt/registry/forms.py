@@ -9,14 +9,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F, QuerySet
 from django.urls import reverse
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from kttt.accounts.access import Scope, code_taken_message
 from kttt.areas.models import Unit
-from kttt.lib.dates import format_date
-from kttt.registry import validation
+from kttt.registry import rules, services, validation
+from kttt.registry.fields import KindField
 from kttt.registry.models import (
     YEARLY_FIELDS,
     Entity,
@@ -62,16 +61,23 @@ def refresh_communes_on_change(field: forms.Field) -> None:
     )
 
 
+def add_breaches(form: forms.Form, breaches: list[rules.Breach]) -> None:
+    """Show each broken rule (kttt.registry.rules) next to its field, or above the form
+    when the form has no such field; a field that already has an error keeps only that."""
+    for breach in breaches:
+        name = breach.field
+        if name not in form.fields:
+            form.add_error(None, breach.sentence)
+        elif name not in form.errors:
+            form.add_error(name, breach.sentence)
+
+
 def check_placement(form: forms.Form, scope: Scope, unit: Unit | None, on: dt.date | None) -> None:
     """A commune must exist on the date and lie in the user's area."""
     if unit is None or on is None:
         return
-    if not unit.is_valid_at(on):
-        form.add_error(
-            "unit",
-            _("%(unit)s không tồn tại vào ngày %(date)s.")
-            % {"unit": unit.name, "date": format_date(on)},
-        )
+    if breaches := rules.placement(unit, on):
+        add_breaches(form, breaches)
     elif not scope.covers(unit, on):
         form.add_error("unit", _("Địa bàn này nằm ngoài phạm vi được giao của bạn."))
 
@@ -87,7 +93,7 @@ class EntityFilterForm(VNForm):
     sector = forms.ChoiceField(
         label=_lazy("Lĩnh vực"), required=False, choices=BLANK + Sector.choices
     )
-    kind = forms.ChoiceField(label=_lazy("Loại hình"), required=False, choices=BLANK + Kind.choices)
+    kind = KindField(label=_lazy("Loại hình"), required=False, choices=BLANK + Kind.choices)
     status = forms.ChoiceField(
         label=_lazy("Trạng thái"), required=False, choices=BLANK + Status.choices
     )
@@ -116,7 +122,7 @@ class EntityForm(VNForm):
         help_text=_lazy("Với HTX, LHHTX là mã số thuế; chữ, số và dấu gạch ngang."),
     )
     name = forms.CharField(label=_lazy("Tên"), max_length=255)
-    kind = forms.ChoiceField(label=_lazy("Loại hình"), choices=Kind.choices)
+    kind = KindField(label=_lazy("Loại hình"))
     sector = forms.ChoiceField(label=_lazy("Lĩnh vực"), choices=Sector.choices)
     established_on = VNDateField(label=_lazy("Ngày thành lập"))
     unit = CommuneChoiceField(
@@ -156,8 +162,10 @@ class EntityForm(VNForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if "unit" in self.fields:
-            check_placement(self, self.scope, data.get("unit"), data.get("established_on"))
+        if (established := data.get("established_on")) is not None:
+            add_breaches(self, rules.founding(established))
+        if "unit" in self.fields and "established_on" not in self.errors:
+            check_placement(self, self.scope, data.get("unit"), established)
         return data
 
     def values(self) -> dict[str, Any]:
@@ -261,9 +269,14 @@ class YearlyForm(VNForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         figures = {f: data.get(f) for f in YEARLY_FIELDS}
-        for field, message in validation.yearly_cross_errors(figures).items():
-            if field not in self.errors:
-                self.add_error(field, capfirst(message))
+        year = self.fixed_year if self.fixed_year is not None else data.get("year")
+        if year is None:
+            breaches = rules.yearly_figures(figures)
+        else:
+            breaches = rules.yearly(
+                year=year, established_on=self.entity.established_on, values=figures
+            )
+        add_breaches(self, breaches)
         return data
 
     @property
@@ -298,6 +311,12 @@ class OcopForm(VNForm):
         if others.exists():
             raise ValidationError(_("HTX đã có sản phẩm OCOP tên này."))
         return name
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        values = {f: data.get(f) for f in ("stars", "recognized_on", "level")}
+        add_breaches(self, services.ocop_rules(self.entity, values))
+        return data
 
     def values(self) -> dict[str, Any]:
         return {f: self.cleaned_data[f] for f in ("stars", "recognized_on", "level")}

@@ -62,6 +62,15 @@ class OcopLevel(models.TextChoices):
     TRUNG_UONG = "trung_uong", _("Trung ương")
 
 
+def one_of(
+    field: str, choices: type[models.TextChoices], name: str, *, blank: bool = False
+) -> models.CheckConstraint:
+    """A column holds one of its choices' values (never a label or a short form such as
+    "HTX"), checked by the database whatever path wrote it."""
+    allowed = [*choices.values, *([""] if blank else [])]
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": allowed}), name=name)
+
+
 class Entity(models.Model):
     """A cooperative (HTX), union of cooperatives (LHHTX) or cooperative group (THT)."""
 
@@ -90,6 +99,8 @@ class Entity(models.Model):
             models.CheckConstraint(
                 condition=Q(code__regex=r"^[A-Za-z0-9-]{1,20}$"), name="entity_code_format"
             ),
+            one_of("kind", Kind, "entity_kind_choice"),
+            one_of("sector", Sector, "entity_sector_choice"),
         ]
 
     def __str__(self) -> str:
@@ -125,6 +136,7 @@ class StatusChange(models.Model):
         ordering = ["entity", "date", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["entity", "date"], name="status_one_per_day"),
+            one_of("status", Status, "status_choice"),
         ]
         indexes = [models.Index(fields=["status", "date"])]
 
@@ -222,6 +234,7 @@ class YearlyReport(models.Model):
         ordering = ["entity", "-year"]
         constraints = [
             models.UniqueConstraint(fields=["entity", "year"], name="yearly_one_per_year"),
+            one_of("grade", Grade, "yearly_grade_choice", blank=True),
             models.CheckConstraint(condition=Q(year__gte=MIN_YEAR), name="yearly_year_min"),
             *[_between(f, 0, MAX_COUNT, f) for f in COUNT_FIELDS],
             *[_between(f, 0, MAX_MONEY, f) for f in MONEY_FIELDS if f != "profit"],
@@ -271,6 +284,7 @@ class OcopProduct(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["entity", "name"], name="ocop_one_name_per_entity"),
             models.CheckConstraint(condition=Q(stars__gte=3, stars__lte=5), name="ocop_stars_3_5"),
+            one_of("level", OcopLevel, "ocop_level_choice", blank=True),
         ]
 
     def __str__(self) -> str:

@@ -10,10 +10,12 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from kttt.areas.models import Level, Succession, Unit
 from kttt.lib.errors import Refusal
+from kttt.registry import rules, validation
 from kttt.registry.history import refresh_intervals
 from kttt.registry.models import (
     AuditEntry,
@@ -42,6 +44,25 @@ OCOP_FIELDS = ("stars", "recognized_on", "level")
 
 class RegistryError(Refusal):
     """A write refused by a rule; the message is Vietnamese."""
+
+
+def entity_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The values with `kind` and `sector` as stored: a caller may give any form the
+    import reads (`HTX`, `hop tac xa`, a sector's name)."""
+    values = dict(values)
+    try:
+        for field, parse in (("kind", validation.kind), ("sector", validation.sector)):
+            if field in values:
+                values[field] = parse(values[field])
+    except validation.Invalid as exc:
+        raise RegistryError(capfirst(str(exc))) from None
+    return values
+
+
+def enforce(breaches: Iterable[rules.Breach]) -> None:
+    """Refuse with the first broken rule of `kttt.registry.rules`, if any."""
+    for breach in breaches:
+        raise RegistryError(breach.sentence)
 
 
 def jsonable(value: Any) -> Any:
@@ -82,16 +103,6 @@ def _audit(
     audit_entry(entity, action, target, changes, user, source).save()
 
 
-def require_commune(unit: Unit, on: dt.date) -> None:
-    if unit.level != Level.COMMUNE:
-        raise RegistryError(_("Địa bàn phải là đơn vị cấp xã, phường, thị trấn."))
-    if not unit.is_valid_at(on):
-        raise RegistryError(
-            _("%(unit)s không tồn tại vào ngày %(date)s.")
-            % {"unit": unit.name, "date": on.strftime("%d/%m/%Y")}
-        )
-
-
 @transaction.atomic
 def create_entity(
     *,
@@ -105,8 +116,10 @@ def create_entity(
 ) -> Entity:
     if Entity.objects.filter(code=code).exists():
         raise RegistryError(_("Mã số HTX %(code)s đã có trong sổ.") % {"code": code})
+    values = entity_values(values)
     entity = Entity(code=code, **values)
-    require_commune(unit, entity.established_on)
+    enforce(rules.founding(entity.established_on))
+    enforce(rules.placement(unit, entity.established_on))
     entity.save()
     Location.objects.create(entity=entity, unit=unit, valid_from=entity.established_on)
     created = {f: [None, jsonable(getattr(entity, f))] for f in ("code", *values)}
@@ -121,18 +134,23 @@ def create_entity(
 def update_entity(
     *, entity: Entity, values: Mapping[str, Any], user: User = None, source: str = "web"
 ) -> dict[str, list[Any]]:
+    values = entity_values(values)
     changes = diff(entity, values)
     if not changes:
         return changes
     if "established_on" in changes:
-        first = entity.locations.order_by("valid_from").first()
+        locations = list(entity.locations.select_related("unit").order_by("valid_from"))
+        first = locations[0] if locations else None
         new_day = values["established_on"]
-        if first and entity.locations.filter(valid_from__lte=new_day).exclude(pk=first.pk).exists():
-            raise RegistryError(
-                _("Ngày thành lập mới muộn hơn một lần chuyển địa bàn đã ghi nhận.")
+        enforce(
+            rules.founding(
+                new_day,
+                status_dates=entity.status_changes.values_list("date", flat=True),
+                move_dates=[loc.valid_from for loc in locations[1:]],
             )
+        )
         if first:
-            require_commune(first.unit, new_day)
+            enforce(rules.placement(first.unit, new_day))
             first.valid_from = new_day
             first.save(update_fields=["valid_from"])
     for field in changes:
@@ -140,11 +158,6 @@ def update_entity(
     entity.save(update_fields=[*changes, "updated_at"])
     _audit(entity, AuditEntry.Action.UPDATE, "entity", changes, user, source)
     return changes
-
-
-def status_on(entity: Entity, on: dt.date) -> str:
-    change = entity.status_changes.filter(date__lte=on).order_by("-date", "-pk").first()
-    return change.status if change else Status.ACTIVE
 
 
 @transaction.atomic
@@ -157,17 +170,18 @@ def change_status(
     user: User = None,
     source: str = "web",
 ) -> StatusChange:
-    if date is None:
-        raise RegistryError(_("Cần ngày đổi trạng thái."))
-    if date < entity.established_on:
-        raise RegistryError(_("Ngày đổi trạng thái trước ngày thành lập."))
-    if entity.status_changes.filter(date=date).exists():
-        raise RegistryError(
-            _("Đã có một lần đổi trạng thái ngày %(date)s.") % {"date": date.strftime("%d/%m/%Y")}
+    latest = entity.status_changes.order_by("-date", "-pk").first()
+    previous = latest.status if latest else Status.ACTIVE
+    enforce(
+        rules.status_change(
+            status=status,
+            date=date,
+            established_on=entity.established_on,
+            current_status=previous,
+            latest_date=latest.date if latest else None,
         )
-    previous = status_on(entity, date)
-    if previous == status:
-        raise RegistryError(_("Trạng thái không thay đổi."))
+    )
+    assert date is not None  # the rules require it
     change = StatusChange.objects.create(entity=entity, status=status, date=date, note=note)
     refresh_intervals([entity.pk])
     _audit(
@@ -192,16 +206,21 @@ def move_entity(
     source: str = "web",
     succession: Succession | None = None,
 ) -> Location:
-    require_commune(unit, date)
-    if date < entity.established_on:
-        raise RegistryError(_("Ngày chuyển địa bàn trước ngày thành lập."))
-    current = entity.locations.filter(valid_from__lte=date).order_by("-valid_from").first()
-    if current and current.unit_id == unit.pk:
-        raise RegistryError(_("HTX đã ở địa bàn này vào ngày đó."))
-    if entity.locations.filter(valid_from=date).exists():
-        raise RegistryError(
-            _("Đã có một lần chuyển địa bàn ngày %(date)s.") % {"date": date.strftime("%d/%m/%Y")}
+    current = (
+        entity.locations.filter(valid_from__lte=date)
+        .select_related("unit")
+        .order_by("-valid_from")
+        .first()
+    )
+    enforce(
+        rules.move(
+            unit=unit,
+            unit_in_force=current.unit if current else None,
+            date=date,
+            established_on=entity.established_on,
+            location_dates=entity.locations.values_list("valid_from", flat=True),
         )
+    )
     location = Location.objects.create(
         entity=entity, unit=unit, valid_from=date, note=note, succession=succession
     )
@@ -229,6 +248,7 @@ def save_yearly(
     user: User = None,
     source: str = "web",
 ) -> YearlyReport:
+    enforce(rules.yearly(year=year, established_on=entity.established_on, values=values))
     report = YearlyReport.objects.filter(entity=entity, year=year).first()
     if report is None:
         report = YearlyReport.objects.create(entity=entity, year=year, **values)
@@ -256,6 +276,31 @@ def delete_yearly(*, report: YearlyReport, user: User = None, source: str = "web
     report.delete()
 
 
+def district_level(entity: Entity, on: dt.date) -> bool:
+    """Whether a district-level government exists on `on` where the entity is located
+    then (its first location when `on` is before its founding)."""
+    location = (
+        entity.locations.filter(valid_from__lte=on).order_by("-valid_from").first()
+        or entity.locations.order_by("valid_from").first()
+    )
+    if location is None:
+        return False
+    district = location.unit.district
+    return rules.district_level_on(district, on)
+
+
+def ocop_rules(entity: Entity, values: Mapping[str, Any]) -> list[rules.Breach]:
+    """The OCOP rules for these values of one of the entity's products."""
+    recognized = values.get("recognized_on")
+    return rules.ocop(
+        stars=values.get("stars"),
+        recognized_on=recognized,
+        level=values.get("level") or "",
+        established_on=entity.established_on,
+        district_level=recognized is not None and district_level(entity, recognized),
+    )
+
+
 @transaction.atomic
 def save_ocop(
     *,
@@ -267,6 +312,7 @@ def save_ocop(
     source: str = "web",
 ) -> OcopProduct:
     """Create or update the product called `name` (or rename `product` to `name`)."""
+    enforce(ocop_rules(entity, values))
     clash = entity.ocop_products.filter(name=name)
     if product is not None:
         clash = clash.exclude(pk=product.pk)

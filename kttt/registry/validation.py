@@ -10,10 +10,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from kttt.lib.numbers import format_number
 from kttt.lib.text import fold_key
 from kttt.registry.models import (
-    MANAGER_LEVEL_FIELDS,
     Grade,
     Kind,
     OcopLevel,
@@ -34,15 +32,20 @@ from kttt.web.values import year as year
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9-]{1,20}$")
 
 
-def _choices_lookup(choices: Any, *extra: tuple[str, str]) -> dict[str, str]:
+def _choices_lookup(choices: Any, aliases: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Folded value, label or alias -> the choice's value (what the database stores)."""
     table = {}
-    for value, label in [*choices.choices, *extra]:
+    for value, label in choices.choices:
         table[fold_key(value)] = value
         table[fold_key(str(label))] = value
+    for alias, value in (aliases or {}).items():
+        table[fold_key(alias)] = choices(value).value
     return table
 
 
-_KINDS = _choices_lookup(Kind, ("HTX", Kind.HTX), ("LHHTX", Kind.LHHTX), ("THT", Kind.THT))
+# The short forms of Luật HTX 2023 (DOMAIN.md §2), documented in docs/import-template.md.
+KIND_SHORT_FORMS = {"HTX": Kind.HTX, "LHHTX": Kind.LHHTX, "THT": Kind.THT}
+_KINDS = _choices_lookup(Kind, KIND_SHORT_FORMS)
 _SECTORS = _choices_lookup(Sector)
 _STATUSES = _choices_lookup(Status)
 _GRADES = _choices_lookup(Grade)
@@ -138,26 +141,3 @@ def stars(raw: Any) -> int:
     if not 3 <= value <= 5:
         raise Invalid(_("số sao phải là 3, 4 hoặc 5"))
     return value
-
-
-MANAGER_LEVELS = MANAGER_LEVEL_FIELDS
-
-
-def yearly_cross_errors(values: Mapping[str, Any]) -> dict[str, str]:
-    """Rules that tie several figures of one yearly row together."""
-    errors = {}
-    workers, trained = values.get("workers"), values.get("workers_trained")
-    if workers is not None and trained is not None and trained > workers:
-        errors["workers_trained"] = _(
-            "lao động qua đào tạo (%(trained)s) nhiều hơn lao động thường xuyên (%(workers)s)"
-        ) % {"trained": format_number(trained), "workers": format_number(workers)}
-    managers = values.get("managers")
-    levels = sum(values.get(f) or 0 for f in MANAGER_LEVELS)
-    if managers is not None and levels > managers:
-        errors["managers"] = _(
-            "tổng cán bộ quản lý theo trình độ (%(levels)s) nhiều hơn số cán bộ quản lý "
-            "(%(managers)s)"
-        ) % {"levels": format_number(levels), "managers": format_number(managers)}
-    elif managers is None and levels:
-        errors["managers"] = _("có cán bộ quản lý theo trình độ nhưng chưa nhập số cán bộ quản lý")
-    return errors

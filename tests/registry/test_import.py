@@ -272,7 +272,7 @@ def test_it_leaves_identical_rows_unchanged_and_updates_changed_ones(tmp_path, p
         tmp_path,
         htx_rows=[htx(name="HTX Chè Sì Lở Lầu")],
         yearly_rows=[yearly(members=20), yearly(year=2022)],
-        ocop_rows=[ocop(stars=5)],
+        ocop_rows=[ocop(stars=5, level="Trung ương")],
     )
     code, out, _err = run(changed)
     assert code == 0
@@ -287,7 +287,7 @@ def test_it_leaves_identical_rows_unchanged_and_updates_changed_ones(tmp_path, p
     updates = AuditEntry.objects.filter(action="update").order_by("target")
     assert [(a.target, a.changes) for a in updates] == [
         ("entity", {"name": ["HTX Chè Shan tuyết Sì Lở Lầu", "HTX Chè Sì Lở Lầu"]}),
-        ("ocop:Chè Shan tuyết", {"stars": [4, 5]}),
+        ("ocop:Chè Shan tuyết", {"stars": [4, 5], "level": ["tinh", "trung_uong"]}),
         ("yearly:2021", {"members": [12, 20]}),
     ]
 
@@ -394,7 +394,8 @@ def test_it_reads_the_commune_code_as_of_the_establishment_date(tmp_path, phong_
 def test_it_refuses_a_code_that_names_a_commune_only_at_another_date(tmp_path, phong_tho):
     path = standard(tmp_path, htx_rows=[htx(commune="3550", established="01/02/2026")])
 
-    refused(path, "cột D (Mã xã): không có xã, phường, thị trấn mã 3550 vào ngày 01/02/2026")
+    # Read at 01/02/2026 the code 3550 names Xã Sì Lở Lầu, which ended on 30/06/2025.
+    refused(path, "cột D (Mã xã): Xã Sì Lở Lầu không tồn tại vào ngày 01/02/2026")
 
 
 @pytest.mark.django_db

@@ -77,7 +77,7 @@ def test_it_keeps_the_search_text_in_step_with_the_name(coop):
 @pytest.mark.parametrize(
     ("status", "date", "message"),
     [
-        (Status.DISSOLVED, None, "Cần ngày đổi trạng thái"),
+        (Status.DISSOLVED, None, "Chưa nhập ngày đổi trạng thái"),
         (Status.DISSOLVED, D(2014, 1, 1), "trước ngày thành lập"),
         (Status.ACTIVE, D(2020, 1, 1), "không thay đổi"),
     ],

@@ -493,7 +493,7 @@ def test_it_changes_status_and_shows_a_refusal_as_a_form_error(officer, mine):
     assert ok.status_code == 302
     refused = officer.post(url("entity_status", mine), {"status": "paused", "date": "05/03/2026"})
     assert refused.status_code == 400
-    assert "Trạng thái không thay đổi." in refused.text
+    assert "Trạng thái không thay đổi (đang là “Tạm ngừng hoạt động”)" in refused.text
     assert mine.status_changes.count() == 1
 
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from kttt.accounts.access import code_taken_message
 from kttt.areas.models import Level, Unit, canonical_code
 from kttt.lib.dates import format_date, year_end
-from kttt.registry import validation
+from kttt.registry import rules, validation
 from kttt.registry.excel.reading import BadFile, Problem, Sheet, open_workbook
 from kttt.registry.excel.template import (
     SHEET_ENTITIES,
@@ -120,6 +120,13 @@ class Communes:
         for unit in Unit.objects.filter(level=Level.COMMUNE):
             self.by_code[unit.code].append(unit)
             self.by_pk[unit.pk] = unit
+        # Districts, for the OCOP rule on the level in force (a few hundred nationwide).
+        self.districts = {u.pk: u for u in Unit.objects.filter(level=Level.DISTRICT)}
+
+    def district_level(self, commune_pk: int, on: dt.date) -> bool:
+        district_pk = self.by_pk[commune_pk].district_id
+        district = self.districts.get(district_pk) if district_pk is not None else None
+        return rules.district_level_on(district, on)
 
     def at(self, raw: Any, on: dt.date) -> Unit:
         digits = validation.text(raw)
@@ -128,9 +135,19 @@ class Communes:
                 _("mã xã “%(code)s” không hợp lệ (gồm tối đa 5 chữ số)") % {"code": digits}
             )
         code = canonical_code(digits, Level.COMMUNE)
-        for unit in self.by_code.get(code, ()):
+        named = self.by_code.get(code, [])
+        for unit in named:
             if unit.is_valid_at(on):
                 return unit
+        if named:
+            # The code names a unit at other dates: refuse as the rule on placements
+            # does, naming the unit closest in time (the last to end before `on`).
+            ended = [u for u in named if u.valid_to is not None and u.valid_to < on]
+            if ended:
+                closest = max(ended, key=lambda u: u.valid_to or on)
+            else:
+                closest = min(named, key=lambda u: u.valid_from or on)
+            raise Invalid(rules.placement(closest, on)[0].message)
         raise Invalid(
             _("không có xã, phường, thị trấn mã %(code)s vào ngày %(date)s")
             % {"code": digits, "date": format_date(on)}
@@ -156,6 +173,15 @@ class Rows:
                 letter=self.sheet.letters.get(key, ""),
             )
         )
+
+    def breaches(
+        self, row: int, breaches: list[rules.Breach], columns: dict[str, str] | None = None
+    ) -> bool:
+        """Record each broken rule at its column (`columns` maps a rule's field to the
+        sheet's column key where they differ); True if there was none."""
+        for breach in breaches:
+            self.error(row, (columns or {}).get(breach.field, breach.field), breach.message)
+        return not breaches
 
     def parse(
         self, row: int, values: dict[str, Any], key: str, parser: Callable[..., Any], **kw: Any
@@ -189,6 +215,8 @@ class Rows:
             return _INVALID
 
 
+# Sheet HTX: the rules' field names that are another column there.
+_ENTITY_COLUMNS = {"unit": "commune", "date": "status_date"}
 _NAME = gettext_lazy("tên")
 # Translated only when needed: a large file has thousands of rows with no problem.
 _REQUIRED_LABELS: dict[str, Callable[[], str]] = {
@@ -414,6 +442,8 @@ class Importer:
     ) -> None:
         entity = Entity(code=code, **fields)
         entity.derive()
+        if not rows.breaches(row, rules.founding(entity.established_on)):
+            return
         if not self.status_ok(rows, row, entity, Status.ACTIVE, None, status, status_date):
             return
         location = Location(entity=entity, unit=unit, valid_from=entity.established_on)
@@ -442,32 +472,16 @@ class Importer:
         day = fields["established_on"]
         first = locations[0] if locations else None
         if day != entity.established_on:
-            if any(loc.valid_from <= day for loc in locations[1:]):
-                rows.error(
-                    row,
-                    "established_on",
-                    _("ngày thành lập mới muộn hơn một lần chuyển địa bàn đã ghi nhận"),
-                )
-                return
             first_change = self.known.first_status.get(entity.pk)
-            if first_change is not None and first_change.date < day:
-                rows.error(
-                    row,
-                    "established_on",
-                    _("ngày thành lập mới muộn hơn lần đổi trạng thái ngày %(date)s")
-                    % {"date": format_date(first_change.date)},
-                )
-                return
+            breaches = rules.founding(
+                day,
+                status_dates=[first_change.date] if first_change else [],
+                move_dates=[loc.valid_from for loc in locations[1:]],
+            )
             if unit is None and first is not None:
-                first_unit = self.communes.by_pk[first.unit_id]
-                if not first_unit.is_valid_at(day):
-                    rows.error(
-                        row,
-                        "commune",
-                        _("%(unit)s không tồn tại vào ngày thành lập mới; hãy nhập mã xã")
-                        % {"unit": first_unit.label},
-                    )
-                    return
+                breaches += rules.placement(self.communes.by_pk[first.unit_id], day)
+            if not rows.breaches(row, breaches, _ENTITY_COLUMNS):
+                return
         latest = self.known.latest_status.get(entity.pk)
         current = latest.status if latest else Status.ACTIVE
         latest_date = latest.date if latest else None
@@ -534,45 +548,20 @@ class Importer:
     ) -> bool:
         if status is _INVALID or status_date is _INVALID:
             return False
-        established = established or entity.established_on
         if status_date is None and status != Status.ACTIVE:
-            rows.error(
-                row,
-                "status_date",
-                _("chưa nhập ngày đổi trạng thái (bắt buộc khi trạng thái là “%(status)s”)")
-                % {"status": Status(status).label},
-            )
-            return False
+            # The template's own rule: the row states the latest status with its date,
+            # even when that status is already recorded.
+            return rows.breaches(row, [rules.status_date_missing(status)], _ENTITY_COLUMNS)
         if status == current:
-            return True
-        if status_date is None:
-            rows.error(
-                row,
-                "status_date",
-                _("chưa nhập ngày đổi trạng thái (bắt buộc khi chuyển lại “%(status)s”)")
-                % {"status": Status(status).label},
-            )
-            return False
-        if status_date < established:
-            rows.error(
-                row,
-                "status_date",
-                _("ngày đổi trạng thái %(date)s trước ngày thành lập %(established)s")
-                % {"date": format_date(status_date), "established": format_date(established)},
-            )
-            return False
-        if latest_date is not None and status_date <= latest_date:
-            rows.error(
-                row,
-                "status_date",
-                _(
-                    "ngày đổi trạng thái phải sau lần đổi trạng thái đã ghi nhận gần nhất "
-                    "(%(date)s); lịch sử không được sửa bằng nhập Excel"
-                )
-                % {"date": format_date(latest_date)},
-            )
-            return False
-        return True
+            return True  # the row restates the latest status: nothing to add
+        breaches = rules.status_change(
+            status=status,
+            date=status_date,
+            established_on=established or entity.established_on,
+            current_status=current,
+            latest_date=latest_date,
+        )
+        return rows.breaches(row, breaches, _ENTITY_COLUMNS)
 
     def add_status(
         self, entity: Entity, current: str, status: str, status_date: dt.date | None
@@ -631,10 +620,10 @@ class Importer:
             figures["grade"] = rows.parse(row, values, "grade", validation.grade)
             figures["hightech"] = rows.parse(row, values, "hightech", validation.yes_no)
             figures["value_chain"] = rows.parse(row, values, "value_chain", validation.yes_no)
-            if _INVALID not in figures.values():
-                for key, message in validation.yearly_cross_errors(figures).items():
-                    rows.error(row, key, message)
+            # A cell that failed to parse has its problem; the rules read it as blank.
+            known = {k: (None if v is _INVALID else v) for k, v in figures.items()}
             if code is _INVALID or year is _INVALID:
+                rows.breaches(row, rules.yearly_figures(known))
                 continue
             if (code, year) in seen:
                 rows.error(
@@ -643,18 +632,14 @@ class Importer:
                     _("số liệu năm %(year)s của HTX %(code)s đã có ở dòng %(row)s")
                     % {"year": year, "code": code, "row": seen[(code, year)]},
                 )
+                rows.breaches(row, rules.yearly_figures(known))
                 continue
             seen[(code, year)] = row
             entity = self.entity_for(rows, row, code)
-            if entity is None:
-                continue
-            if year < entity.established_on.year:
-                rows.error(
-                    row,
-                    "year",
-                    _("năm %(year)s trước năm thành lập của HTX (%(date)s)")
-                    % {"year": year, "date": format_date(entity.established_on)},
-                )
+            established = entity.established_on if entity is not None else None
+            breaches = rules.yearly(year=year, established_on=established, values=known)
+            rows.breaches(row, breaches)
+            if entity is None or any(b.field == "year" for b in breaches):
                 continue
             unit = None
             if not validation.is_blank(values.get("commune")):
@@ -738,6 +723,19 @@ class Importer:
 
     # Sheet OCOP ---------------------------------------------------------------------
 
+    def district_level(self, entity: Entity, on: dt.date) -> bool:
+        """Whether a district exists on `on` where the entity is then, by its location
+        history as it will be after the import (its first row when `on` is earlier)."""
+        key = entity.pk if entity.pk is not None else id(entity)
+        timeline = self.timelines.get(key) or self.known.locations.get(entity.pk, [])
+        if not timeline:
+            return False
+        current = timeline[0]
+        for location in timeline:
+            if location.valid_from <= on:
+                current = location
+        return self.communes.district_level(current.unit_id, on)
+
     def ocop_row(
         self, rows: Rows, row: int, values: dict[str, Any], seen: dict[tuple[str, str], int]
     ) -> None:
@@ -762,6 +760,15 @@ class Importer:
         seen[(code, name)] = row
         entity = self.entity_for(rows, row, code)
         if entity is None or len(self.plan.problems) > before:
+            return
+        breaches = rules.ocop(
+            stars=stars,
+            recognized_on=recognized,
+            level=level,
+            established_on=entity.established_on,
+            district_level=self.district_level(entity, recognized),
+        )
+        if not rows.breaches(row, breaches):
             return
         figures = {"stars": stars, "recognized_on": recognized, "level": level}
         counts = self.plan.counts[SHEET_OCOP]
