@@ -53,6 +53,6 @@ def viewer(code: str = "3549") -> User:
 
 
 def today() -> dt.date:
-    from kttt.accounts.access import today as access_today
+    from kttt.access.scope import today as access_today
 
     return access_today()

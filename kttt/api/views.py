@@ -2,7 +2,8 @@
 
 Authentication is the web session for now (an API token comes with the web issue). Errors
 are JSON with a Vietnamese message: 400 for bad parameters, 401 when not logged in, 404 for
-an area outside the user's scope (the same answer as a missing one).
+an area or plan outside the user's territory (the same answer as a missing one), 403 for a
+role that may not do what was asked. Access is decided by `kttt.access` like everywhere.
 """
 
 import datetime as dt
@@ -10,16 +11,17 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest, JsonResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from kttt.accounts.access import scope_of
+from kttt.access.plans import access_plan, reads_plan_in_full
+from kttt.access.scope import access_area
 from kttt.indicators.engine import compute, series
 from kttt.lib.errors import Refusal
 from kttt.plans.evaluation import evaluate
-from kttt.plans.models import Plan
 from kttt.plans.queries import plan_in_force
 from kttt.registry import validation
 from kttt.registry.models import Kind
@@ -47,8 +49,10 @@ def api_view(view: Callable[..., dict[str, Any] | list[Any]]) -> Callable[..., J
             body = view(request, *args, **kwargs)
         except Refusal as exc:  # bad parameters, an area or plan that cannot answer
             return error(400, str(exc))
-        except LookupError as exc:
-            return error(404, str(exc) or _("Không tìm thấy."))
+        except Http404:  # outside the territory, or missing: the same answer
+            return error(404, _("Không tìm thấy."))
+        except PermissionDenied:
+            return error(403, _("Bạn không có quyền thực hiện việc này."))
         return JsonResponse(body, safe=False, json_dumps_params={"ensure_ascii": False})
 
     return wrapper
@@ -71,12 +75,11 @@ def _kind(request: HttpRequest) -> str:
         raise BadRequest(_("Loại hình phải là một trong: htx, lhhtx, tht.")) from None
 
 
-def _area(request: HttpRequest, year: int) -> str | None:
+def _area(request: HttpRequest, year: int) -> str:
     from django.conf import settings
 
     code = request.GET.get("area", "").strip() or settings.KTTT_HOME_AREA
-    if not scope_of(request).may_read_area(code, dt.date(year, 12, 31)):
-        raise LookupError(_("Không tìm thấy địa bàn."))
+    access_area(request, code, dt.date(year, 12, 31))
     return code
 
 
@@ -102,9 +105,11 @@ def targets(request: HttpRequest) -> dict[str, Any]:
     raw = request.GET.get("plan", "").strip()
     if raw and not raw.isdigit():
         raise BadRequest(_("Tham số “plan” phải là số."))
-    plan = Plan.objects.filter(pk=int(raw)).first() if raw else plan_in_force(year)
-    if plan is None:
-        raise LookupError(_("Không tìm thấy đề án."))
-    if not scope_of(request).may_read_area(plan.area_code, dt.date(year, 12, 31)):
-        raise LookupError(_("Không tìm thấy đề án."))
+    in_force = None if raw else plan_in_force(year)
+    if not raw and in_force is None:
+        raise Http404
+    plan = access_plan(request, raw or in_force.pk)  # type: ignore[union-attr]
+    # The targets' status are the plan area's figures: only for who reads them.
+    if not reads_plan_in_full(request, plan):
+        raise PermissionDenied
     return evaluate(plan, year)

@@ -19,7 +19,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from kttt.accounts.access import Scope, scope_of, today
+from kttt.access.registry import entities_visible_to
+from kttt.access.scope import Scope, scope_of, today
 from kttt.accounts.models import Role
 from kttt.areas.models import Level, Unit
 from kttt.areas.services import COUNTRY, Area, unit_in_area_q
@@ -193,7 +194,7 @@ def visible_names(scope: Scope, codes: Iterable[str]) -> dict[str, str]:
     wanted = set(codes)
     if not wanted:
         return {}
-    rows = scope.visible().filter(code__in=wanted).values_list("code", "name")
+    rows = entities_visible_to(scope).filter(code__in=wanted).values_list("code", "name")
     return dict(rows)
 
 

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from kttt.accounts.access import Scope, code_taken_message
+from kttt.access.registry import code_taken_message
+from kttt.access.scope import Scope
 from kttt.areas.models import Unit
 from kttt.registry import rules, services, validation
 from kttt.registry.fields import KindField

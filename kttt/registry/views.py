@@ -8,7 +8,6 @@ import contextlib
 import datetime as dt
 import io
 import json
-from collections.abc import Set as AbstractSet
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -27,15 +26,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from kttt.accounts.access import (
-    FIGURE_WRITERS,
-    REGISTRY_WRITERS,
-    Scope,
-    access_entity_by_code,
-    require,
-    scope_of,
-    today,
-)
+from kttt.access.registry import access_entity, entities_visible_to, may_write_entity
+from kttt.access.scope import Scope, require, scope_of, today
 from kttt.areas.models import Level, Unit
 from kttt.areas.services import AreaError, resolve_area, unit_in_area_q
 from kttt.lib.dates import format_date
@@ -102,7 +94,7 @@ def listed_entities(scope: Scope, form: EntityFilterForm) -> QuerySet[Entity]:
     """The visible entities matching the filters, with today's status and commune (as
     subqueries, so the number of queries does not grow with the rows)."""
     on = today()
-    entities = scope.visible()
+    entities = entities_visible_to(scope)
     if text := form.value("q"):
         entities = queries.search(entities, text)
     if code := form.value("area"):
@@ -158,10 +150,6 @@ def entity_export(request: HttpRequest) -> HttpResponse:
 # --- a cooperative's page ---------------------------------------------------------------
 
 
-def may_write(scope: Scope, entity: Entity, roles: AbstractSet[str]) -> bool:
-    return scope.writable(set(roles)).filter(pk=entity.pk).exists()
-
-
 def entity_context(request: HttpRequest, entity: Entity) -> dict[str, Any]:
     scope = scope_of(request)
     on = today()
@@ -185,14 +173,14 @@ def entity_context(request: HttpRequest, entity: Entity) -> dict[str, Any]:
         "products": products,
         "audit": audit_rows(entries[:AUDIT_LIMIT]),
         "audit_truncated": len(entries) > AUDIT_LIMIT,
-        "can_edit": may_write(scope, entity, REGISTRY_WRITERS),
-        "can_figures": may_write(scope, entity, FIGURE_WRITERS),
+        "can_edit": may_write_entity(scope, entity, "registry"),
+        "can_figures": may_write_entity(scope, entity, "figures"),
     }
 
 
 @login_required
 def entity_detail(request: HttpRequest, code: str) -> HttpResponse:
-    entity = access_entity_by_code(request, code)
+    entity = access_entity(request, code)
     return render(request, "registry/entity_detail.html", entity_context(request, entity))
 
     # --- forms ----------------------------------------------------------------------------
@@ -254,7 +242,7 @@ def entity_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def entity_edit(request: HttpRequest, code: str) -> HttpResponse:
-    entity = access_entity_by_code(request, code, write="registry")
+    entity = access_entity(request, code, write="registry")
     initial = {f: getattr(entity, f) for f in services.ENTITY_FIELDS}
     form = EntityEditForm(request.POST or None, scope=scope_of(request), initial=initial)
     if saved(
@@ -268,7 +256,7 @@ def entity_edit(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def entity_status(request: HttpRequest, code: str) -> HttpResponse:
-    entity = access_entity_by_code(request, code, write="registry")
+    entity = access_entity(request, code, write="registry")
     form = StatusForm(request.POST or None, initial={"date": today()})
     if saved(
         form,
@@ -288,7 +276,7 @@ def entity_status(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def entity_move(request: HttpRequest, code: str) -> HttpResponse:
-    entity = access_entity_by_code(request, code, write="registry")
+    entity = access_entity(request, code, write="registry")
     form = MoveForm(request.POST or None, scope=scope_of(request), initial={"date": today()})
     if saved(
         form,
@@ -324,7 +312,7 @@ def commune_options(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def yearly_create(request: HttpRequest, code: str) -> HttpResponse:
-    entity = access_entity_by_code(request, code, write="figures")
+    entity = access_entity(request, code, write="figures")
     form = YearlyForm(request.POST or None, entity=entity, initial={"year": today().year - 1})
     if saved(
         form,
@@ -340,7 +328,7 @@ def yearly_create(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def yearly_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    entity = access_entity_by_code(request, code, write="figures")
+    entity = access_entity(request, code, write="figures")
     report = get_object_or_404(entity.reports, year=year)
     initial = {f: getattr(report, f) for f in YEARLY_FIELDS}
     form = YearlyForm(request.POST or None, entity=entity, year=year, initial=initial)
@@ -360,7 +348,7 @@ def yearly_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def yearly_delete(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    entity = access_entity_by_code(request, code, write="figures")
+    entity = access_entity(request, code, write="figures")
     report = get_object_or_404(entity.reports, year=year)
     if request.method == "POST":
         services.delete_yearly(report=report, user=request.user)
@@ -373,7 +361,7 @@ def yearly_delete(request: HttpRequest, code: str, year: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def ocop_create(request: HttpRequest, code: str) -> HttpResponse:
-    entity = access_entity_by_code(request, code, write="figures")
+    entity = access_entity(request, code, write="figures")
     form = OcopForm(request.POST or None, entity=entity)
     if saved(
         form,
@@ -389,7 +377,7 @@ def ocop_create(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def ocop_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    entity = access_entity_by_code(request, code, write="figures")
+    entity = access_entity(request, code, write="figures")
     product = get_object_or_404(entity.ocop_products, pk=pk)
     initial = {
         "name": product.name,
@@ -416,7 +404,7 @@ def ocop_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def ocop_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    entity = access_entity_by_code(request, code, write="figures")
+    entity = access_entity(request, code, write="figures")
     product = get_object_or_404(entity.ocop_products, pk=pk)
     if request.method == "POST":
         services.delete_ocop(product=product, user=request.user)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kttt.accounts.access import require, scope_of
+from kttt.access.scope import require, scope_of
 from kttt.lib.numbers import format_number
 from kttt.registry.excel import ImportPlan, run_import
 from kttt.registry.excel.template import SHEETS

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kttt.accounts.access import require, scope_of
+from kttt.access.scope import require, scope_of
 from kttt.areas import services
 from kttt.areas.forms import SuccessionForm
 from kttt.areas.models import Succession

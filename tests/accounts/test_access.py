@@ -1,6 +1,7 @@
 import pytest
 
-from kttt.accounts.access import Scope
+from kttt.access.registry import entities_visible_to, entities_writable_by
+from kttt.access.scope import Scope
 from kttt.accounts.models import Membership, Role
 from tests.factories import UserFactory, entity
 
@@ -17,8 +18,10 @@ def test_a_cooperative_representative_sees_only_its_cooperative_even_with_an_are
     # The Django admin would let someone set an area on this role; it must grant nothing.
     Membership.objects.create(user=user, role=Role.COOPERATIVE, cooperative=own, area_code="03549")
     scope = Scope.of(user)
-    assert list(scope.visible().values_list("code", flat=True)) == ["OWN"]
-    assert list(scope.writable({Role.COOPERATIVE}).values_list("code", flat=True)) == ["OWN"]
+    assert list(entities_visible_to(scope).values_list("code", flat=True)) == ["OWN"]
+    assert list(entities_writable_by(scope, {Role.COOPERATIVE}).values_list("code", flat=True)) == [
+        "OWN"
+    ]
 
 
 # --- may_read_area: which area selectors a user may ask figures for ---------------------
@@ -89,7 +92,7 @@ def test_it_gives_a_cooperative_representative_no_area(phong_tho):
 
 
 def test_it_counts_only_the_roles_asked_for(phong_tho):
-    from kttt.accounts.access import PLAN_WRITERS
+    from kttt.access.scope import PLAN_WRITERS
 
     assert not scope_with(Role.VIEWER, "109").may_read_area("109", end_of(2021), roles=PLAN_WRITERS)
     assert scope_with(Role.PLANNING, "109").may_read_area("109", end_of(2021), roles=PLAN_WRITERS)

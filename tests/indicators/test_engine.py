@@ -190,6 +190,7 @@ def test_the_command_prints_the_contract_json(data, capsys):
         "name": "Huyện Phong Thổ",
         "as_of": "2022-12-31",
         "approximate": False,
+        "notes": [],
     }
     assert result["kind"] == "htx"
     assert result["indicators"]["members"] == 25

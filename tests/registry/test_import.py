@@ -17,7 +17,8 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from kttt.accounts.access import Scope
+from kttt.access.registry import entities_writable_by
+from kttt.access.scope import Scope
 from kttt.accounts.models import Role
 from kttt.registry.excel import plan_import
 from kttt.registry.models import (
@@ -925,7 +926,9 @@ def test_it_refuses_rows_outside_a_limited_users_scope(tmp_path, phong_tho):
     # communes Bản Lang and Mù Sang are outside.
     other = factories.entity("HTX-07", phong_tho.ban_lang, established=dt.date(2016, 1, 1))
     factories.entity("HTX-08", phong_tho.mu_sang, established=dt.date(2016, 1, 1))
-    assert not Scope.of(factories.UserFactory()).writable({Role.COMMUNE}).filter(pk=other.pk)
+    assert not entities_writable_by(Scope.of(factories.UserFactory()), {Role.COMMUNE}).filter(
+        pk=other.pk
+    )
     commune_officer = factories.user_with_role(Role.COMMUNE, area_code="3549")
     path = standard(
         tmp_path,

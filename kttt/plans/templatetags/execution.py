@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from kttt.accounts.access import Scope
+from kttt.access.scope import Scope
 from kttt.lib.numbers import format_number
 from kttt.plans import access, budget
 

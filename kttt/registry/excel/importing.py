@@ -20,7 +20,8 @@ from django.db import DatabaseError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kttt.accounts.access import code_taken_message
+from kttt.access.registry import code_taken_message, entities_visible_to, entities_writable_by
+from kttt.access.scope import REGISTRY_WRITERS
 from kttt.areas.models import Level, Unit, canonical_code
 from kttt.lib.dates import format_date, year_end
 from kttt.registry import rules, validation
@@ -280,13 +281,11 @@ class Known:
             for product in OcopProduct.objects.filter(entity__in=chunk):
                 known.products[(product.entity_id, product.name)] = product
         if scope is not None and not scope.is_admin:
-            from kttt.accounts.access import REGISTRY_WRITERS
-
             known.writable, known.visible = set(), set()
             for chunk in chunks(ids):
-                allowed = scope.writable(REGISTRY_WRITERS).filter(pk__in=chunk)
+                allowed = entities_writable_by(scope, REGISTRY_WRITERS).filter(pk__in=chunk)
                 known.writable.update(allowed.values_list("pk", flat=True))
-                seen = scope.visible().filter(pk__in=chunk)
+                seen = entities_visible_to(scope).filter(pk__in=chunk)
                 known.visible.update(seen.values_list("pk", flat=True))
         return known
 
@@ -800,7 +799,7 @@ def _problem_order(problem: Problem) -> tuple[int, int, str]:
 
 def plan_import(path: str | Path, scope: Any = None) -> ImportPlan:
     """Check a workbook and work out what importing it would write. `scope` (an
-    accounts.access.Scope) limits the rows a non-admin user may touch; None: no limit."""
+    access.scope.Scope) limits the rows a non-admin user may touch; None: no limit."""
     try:
         return _plan(Path(path), scope)
     except BadFile as exc:

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from kttt.accounts.access import scope_of
+from kttt.access.scope import scope_of
 
 
 def roles(request: HttpRequest) -> dict[str, Any]:

@@ -1,8 +1,6 @@
-"""The only way pages, exports and commands acting for a user reach registry objects.
-
-Another area's object answers 404 (the same as a missing one); a role that may read but
-not write answers 403 to a write.
-"""
+"""Who a user is for access: roles, territory through time, and the area selectors the user
+may read (docs/roles.md). Used by every other module of `kttt.access`; it knows units and
+memberships, not cooperatives or plans."""
 
 import datetime as dt
 from collections.abc import Collection
@@ -10,10 +8,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from kttt.accounts.models import Membership, Role
 from kttt.areas.models import Level, Unit
@@ -21,12 +18,9 @@ from kttt.areas.services import (
     COUNTRY,
     Area,
     AreaError,
-    located_in_q,
     resolve_area,
     unit_in_territory_q,
 )
-from kttt.registry.models import Entity
-from kttt.registry.queries import current_locations
 
 # Roles that may change the registry (entities, yearly data, OCOP) within their scope.
 REGISTRY_WRITERS = {Role.ADMIN, Role.PLANNING, Role.COMMUNE}
@@ -80,29 +74,6 @@ class Scope:
                     continue  # a scope whose unit cannot be read grants nothing
         return resolved
 
-    def _area_filter(self, roles: Collection[str]) -> Q | None:
-        """Entities visible through memberships of the given roles; None means everything."""
-        if self.is_admin:
-            return None
-        condition = Q(pk__in=[])
-        rows = current_locations(today())
-        for m, area in self.areas:
-            if m.role in roles:
-                in_area = rows.filter(located_in_q(area), entity=OuterRef("pk"))
-                condition |= Q(Exists(in_area))
-        for m in self.memberships:
-            if m.role == Role.COOPERATIVE and m.role in roles and m.cooperative_id:
-                condition |= Q(pk=m.cooperative_id)
-        return condition
-
-    def visible(self) -> QuerySet[Entity]:
-        condition = self._area_filter(set(Role))
-        return Entity.objects.all() if condition is None else Entity.objects.filter(condition)
-
-    def writable(self, roles: Collection[str]) -> QuerySet[Entity]:
-        condition = self._area_filter(roles)
-        return Entity.objects.all() if condition is None else Entity.objects.filter(condition)
-
     def can_create_entities(self) -> bool:
         return bool(self.roles & REGISTRY_WRITERS)
 
@@ -133,7 +104,8 @@ class Scope:
         self, area_code: str, on: dt.date, *, roles: Collection[str] | None = None
     ) -> bool:
         """May the user ask for figures of the area selector `area_code` read at `on` (31/12
-        of a year)? Every unit of the area must lie in the user's territory (the unit of a
+        of a year)? Every unit of the area (with the ended units it absorbed) must lie in
+        the user's territory (the unit of a
         membership read today, with the units that went into it: `territory_q`). So a
         district officer of Huyện Phong Thổ reads Xã Phong Thổ in 2025 and Thị trấn Phong Thổ
         in 2024, and a commune officer of Xã Phong Thổ reads Thị trấn Phong Thổ in 2021.
@@ -145,7 +117,7 @@ class Scope:
             return False
         if wanted.code == COUNTRY:
             return any(a.code == COUNTRY for m, a in self.areas if roles is None or m.role in roles)
-        units = set(wanted.roots) or ({wanted.unit.pk} if wanted.unit else set())
+        units = set(wanted.territory) or ({wanted.unit.pk} if wanted.unit else set())
         territory = self.territory_q(roles)
         return bool(units) and (
             territory is None or Unit.objects.filter(territory, pk__in=units).count() == len(units)
@@ -199,14 +171,17 @@ def area_inside(wanted: Area, mine: Area) -> bool:
         return True
     if wanted.code == COUNTRY:
         return False
-    units = set(wanted.roots) or ({wanted.unit.pk} if wanted.unit else set())
+    units = set(wanted.territory) or ({wanted.unit.pk} if wanted.unit else set())
     if not units:
         return False
     return Unit.objects.filter(unit_in_territory_q(mine), pk__in=units).count() == len(units)
 
 
 def scope_of(request_or_user: object) -> Scope:
-    """The scope of a request's user, cached on the request."""
+    """The scope of a request's user (or of a user), cached on the request; a Scope is
+    its own."""
+    if isinstance(request_or_user, Scope):
+        return request_or_user
     cached = getattr(request_or_user, "_kttt_scope", None)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
@@ -217,34 +192,17 @@ def scope_of(request_or_user: object) -> Scope:
     return scope
 
 
-def access_entity_by_code(
-    request_or_user: object, code: str, *, write: str | None = None
-) -> Entity:
-    """The entity with that code if the user may see it, else 404. With write="registry"
-    or write="figures", also 403 unless the user may change it that way."""
-    scope = scope_of(request_or_user)
-    entity = scope.visible().filter(code=code).first()
-    if entity is None:
-        raise Http404
-    if write is not None:
-        roles = REGISTRY_WRITERS if write == "registry" else FIGURE_WRITERS
-        if not scope.writable(roles).filter(pk=entity.pk).exists():
-            raise PermissionDenied
-    return entity
-
-
-def code_taken_message(scope: Scope, code: str) -> str:
-    """Why a new entity cannot take `code`. An entity the user may not see is not named:
-    out of the territory, records look missing everywhere (a different area's code would
-    otherwise be confirmed by the refusal)."""
-    if scope.visible().filter(code=code).exists():
-        return _("Mã số HTX %(code)s đã có trong sổ.") % {"code": code}
-    return _(
-        "Không dùng được mã số HTX %(code)s. Nếu đây là HTX trên địa bàn của bạn, "
-        "hãy liên hệ quản trị hệ thống."
-    ) % {"code": code}
-
-
 def require(allowed: bool) -> None:
+    """403 unless allowed: for a change a role may not make on something it may see."""
     if not allowed:
         raise PermissionDenied
+
+
+def access_area(request_or_user: object, code: str, on: dt.date) -> Area:
+    """The area selector `code` read at `on` (31/12 of a year) if the user may read its
+    figures, else 404 (a code that names nothing answers the same)."""
+    scope = scope_of(request_or_user)
+    area = scope.area_at(code, on)
+    if area is None or not scope.may_read_area(code, on):
+        raise Http404
+    return area

@@ -1,19 +1,23 @@
-"""Who may see and change plan execution: tasks, activities, evidence files, the budget and
-enterprise links. Every execution page asks here and nowhere else.
+"""Who may see and change plans and their execution: plans, targets, tasks, activities,
+evidence files, the budget and enterprise links. Every plan page (/de-an/, /thuc-hien/)
+and the API ask here and nowhere else.
 
 - A plan is *read in full* by whoever may read its area's figures (`Scope.may_read_area`:
-  the plan's area is one of the user's areas or inside one). They see every task, activity
-  and sum of the plan, and the status of its targets.
+  the plan's area lies in the user's territory). They see every task, activity and sum of
+  the plan, and the status of its targets.
 - A plan is *open* to someone who works inside its area (a commune officer or viewer of a
   commune of the district): they see its tasks, its money and the activities of their own
   unit and of the communes in their area, but not the targets' status (district figures).
+- A plan and its targets are written by admin and planning officers of the plan's area
+  (`access_plan(..., write=True)`); a new plan or a copy only for an area where the user
+  may write plans (`may_write_plans_for`).
 - An activity is written by admin and planning officers of the plan's area (all of them),
   a department (role ``department``) for its own implementing unit, a commune officer (role
   ``commune``) for its implementing unit and the commune units inside its area. Viewers and
   everybody else read.
 - The budget is written by admin and planning officers of the plan's area.
 - Enterprise links are written by the registry writers of the cooperative
-  (`access_entity_by_code(..., write="registry")`).
+  (`kttt.access.registry.access_entity(..., write="registry")`).
 
 As everywhere: what the user may not see answers 404 (as if missing), a write the user may
 not do answers 403.
@@ -26,15 +30,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from kttt.accounts.access import (
-    PLAN_WRITERS,
-    Scope,
-    access_entity_by_code,
-    area_inside,
-    scope_of,
-    today,
-)
+from kttt.access.registry import access_entity, entities_visible_to
+from kttt.access.scope import PLAN_WRITERS, Scope, area_inside, scope_of, today
 from kttt.accounts.models import Role
+from kttt.lib.dates import year_end
 from kttt.plans.models import (
     Activity,
     EnterpriseLink,
@@ -167,23 +166,41 @@ def reads_plan_in_full(request_or_user: object, plan: Plan) -> bool:
     return r.scope.is_admin or plan.pk in r.plans_read_in_full
 
 
-def access_plan(request_or_user: object, pk: int | str | None = None) -> Plan | None:
-    """The plan asked for (404 when the user may not open it), or without `pk` the plan in
-    force for this year when the user may open it, else the latest it may open (None when
-    there is none)."""
-    if pk not in (None, ""):
-        try:
-            wanted = int(pk)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            raise Http404 from None
-        plan = next((p for p in rights(request_or_user).plans if p.pk == wanted), None)
-        if plan is None or not may_open_plan(request_or_user, plan):
-            raise Http404
-        return plan
+def default_plan(request_or_user: object) -> Plan | None:
+    """The plan in force for this year when the user may open it, else the latest it may
+    open (None when there is none)."""
     in_force = plan_in_force(today().year)
     if in_force is not None and may_open_plan(request_or_user, in_force):
         return in_force
     return next(iter(plans_open_to(request_or_user)), None)
+
+
+def access_plan(request_or_user: object, pk: int | str, *, write: bool = False) -> Plan:
+    """The plan asked for (404 when the user may not open it); with write=True also 403
+    unless the user may change the plan, its targets and its budget."""
+    try:
+        wanted = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    plan = next((p for p in rights(request_or_user).plans if p.pk == wanted), None)
+    if plan is None or not may_open_plan(request_or_user, plan):
+        raise Http404
+    if write and not may_write_plan(request_or_user, plan):
+        raise PermissionDenied
+    return plan
+
+
+def may_write_plan(request_or_user: object, plan: Plan) -> bool:
+    """May the user change the plan, its targets and its budget, and copy it?"""
+    r = rights(request_or_user)
+    return r.scope.is_admin or plan.pk in r.plans_written_in_full
+
+
+def may_write_plans_for(request_or_user: object, area_code: str, start_year: int) -> bool:
+    """May the user enter a plan (or a copy) for that area, read at the end of its first
+    year?"""
+    scope = scope_of(request_or_user)
+    return scope.may_read_area(area_code, year_end(start_year), roles=PLAN_WRITERS)
 
 
 def tasks_open_to(request_or_user: object) -> QuerySet[Task]:
@@ -287,22 +304,8 @@ def has_work_unit(request_or_user: object) -> bool:
 # --- budget -------------------------------------------------------------------------------
 
 
-def may_write_budget(request_or_user: object, plan: Plan) -> bool:
-    r = rights(request_or_user)
-    return r.scope.is_admin or plan.pk in r.plans_written_in_full
-
-
-def may_copy_plan(request_or_user: object, plan: Plan) -> bool:
-    """A new plan made from this one's structure: the plan writers of its area."""
-    return may_write_budget(request_or_user, plan)
-
-
 def access_plan_for_budget(request_or_user: object, pk: int, *, write: bool = False) -> Plan:
-    plan = access_plan(request_or_user, pk)
-    assert plan is not None
-    if write and not may_write_budget(request_or_user, plan):
-        raise PermissionDenied
-    return plan
+    return access_plan(request_or_user, pk, write=write)
 
 
 # --- enterprise links ---------------------------------------------------------------------
@@ -311,7 +314,7 @@ def access_plan_for_budget(request_or_user: object, pk: int, *, write: bool = Fa
 def links_visible_to(request_or_user: object) -> QuerySet[EnterpriseLink]:
     scope = rights(request_or_user).scope
     links = EnterpriseLink.objects.all()
-    return links if scope.is_admin else links.filter(entity__in=scope.visible())
+    return links if scope.is_admin else links.filter(entity__in=entities_visible_to(scope))
 
 
 def access_link(
@@ -319,7 +322,7 @@ def access_link(
 ) -> EnterpriseLink:
     """A cooperative's link: 404 unless the user sees the cooperative; with write=True 403
     unless the user may change the cooperative's registry data."""
-    entity = access_entity_by_code(request_or_user, code, write="registry" if write else None)
+    entity = access_entity(request_or_user, code, write="registry" if write else None)
     link = entity.enterprise_links.filter(pk=pk).first()
     if link is None:
         raise Http404

@@ -1,0 +1,79 @@
+"""Access to the registry's cooperatives (entities) and what hangs off them.
+
+An entity is visible when its current location (today) lies in the territory of one of the
+user's memberships (`Scope.territory_q`), or it is the cooperative of a representative.
+"""
+
+from collections.abc import Collection
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from kttt.access.scope import FIGURE_WRITERS, REGISTRY_WRITERS, Scope, scope_of, today
+from kttt.accounts.models import Role
+from kttt.areas.services import located_in_q
+from kttt.registry.models import Entity
+from kttt.registry.queries import current_locations
+
+
+def _entity_filter(scope: Scope, roles: Collection[str]) -> Q | None:
+    """Entities reached through memberships of the given roles; None means every one."""
+    if scope.is_admin:
+        return None
+    condition = Q(pk__in=[])
+    rows = current_locations(today())
+    for m, area in scope.areas:
+        if m.role in roles:
+            in_area = rows.filter(located_in_q(area), entity=OuterRef("pk"))
+            condition |= Q(Exists(in_area))
+    for m in scope.memberships:
+        if m.role == Role.COOPERATIVE and m.role in roles and m.cooperative_id:
+            condition |= Q(pk=m.cooperative_id)
+    return condition
+
+
+def entities_visible_to(request_or_user: object) -> QuerySet[Entity]:
+    """The entities the user may see (lists, exports, names on pages)."""
+    condition = _entity_filter(scope_of(request_or_user), set(Role))
+    return Entity.objects.all() if condition is None else Entity.objects.filter(condition)
+
+
+def entities_writable_by(request_or_user: object, roles: Collection[str]) -> QuerySet[Entity]:
+    """The entities the user may change through memberships of `roles`."""
+    condition = _entity_filter(scope_of(request_or_user), roles)
+    return Entity.objects.all() if condition is None else Entity.objects.filter(condition)
+
+
+def writer_roles(write: str) -> set[str]:
+    """The roles behind a kind of change: "registry" (the entity, its status and location)
+    or "figures" (yearly data, OCOP products)."""
+    return REGISTRY_WRITERS if write == "registry" else FIGURE_WRITERS
+
+
+def may_write_entity(request_or_user: object, entity: Entity, write: str) -> bool:
+    return entities_writable_by(request_or_user, writer_roles(write)).filter(pk=entity.pk).exists()
+
+
+def access_entity(request_or_user: object, code: str, *, write: str | None = None) -> Entity:
+    """The entity with that code if the user may see it, else 404. With write="registry"
+    or write="figures", also 403 unless the user may change it that way."""
+    entity = entities_visible_to(request_or_user).filter(code=code).first()
+    if entity is None:
+        raise Http404
+    if write is not None and not may_write_entity(request_or_user, entity, write):
+        raise PermissionDenied
+    return entity
+
+
+def code_taken_message(request_or_user: object, code: str) -> str:
+    """Why a new entity cannot take `code`. An entity the user may not see is not named:
+    out of the territory, records look missing everywhere (a different area's code would
+    otherwise be confirmed by the refusal)."""
+    if entities_visible_to(request_or_user).filter(code=code).exists():
+        return _("Mã số HTX %(code)s đã có trong sổ.") % {"code": code}
+    return _(
+        "Không dùng được mã số HTX %(code)s. Nếu đây là HTX trên địa bàn của bạn, "
+        "hãy liên hệ quản trị hệ thống."
+    ) % {"code": code}
