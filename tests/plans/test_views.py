@@ -196,7 +196,8 @@ def test_it_shows_the_status_of_every_year_up_to_now(demo):
 
 
 def test_it_shows_a_range_target_and_the_colours_of_the_statuses(plan, planner):
-    from kttt.plans.views import STATUS_CLASS, target_text
+    from kttt.plans.views.common import STATUS_CLASS
+    from kttt.plans.views.plans import target_text
 
     target = target_of(plan, "c_income_growth")
     target.comparison, target.value_high = "range", 10
