@@ -14,9 +14,8 @@ from kttt.plans.models import Activity, BudgetLine, FundSource, Plan, Task
 from kttt.registry import validation
 from kttt.web import VNDateField, VNDecimalField, VNForm
 
-# Plans are entered for any period a person may type; the services check the plan's own.
+# A budget year is typed freely here; the services check that it lies in the plan's period.
 MIN_YEAR, MAX_YEAR = 1950, 2100
-MAX_PERIOD = 15
 
 
 class YearField(forms.Field):
@@ -155,20 +154,4 @@ class DisbursementForm(PlanBoundForm):
                     )
                     % {"task": task.code, "source": source.name, "year": year},
                 )
-        return data
-
-
-class CopyStructureForm(VNForm):
-    name = forms.CharField(label=_lazy("Tên đề án mới"), max_length=300)
-    start_year = YearField(label=_lazy("Năm bắt đầu"))
-    end_year = YearField(label=_lazy("Năm kết thúc"))
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("start_year"), data.get("end_year")
-        if start is not None and end is not None:
-            if end < start:
-                self.add_error("end_year", _("Năm kết thúc không được trước năm bắt đầu."))
-            elif end - start + 1 > MAX_PERIOD:
-                self.add_error("end_year", _("Kỳ đề án tối đa %(n)s năm.") % {"n": MAX_PERIOD})
         return data

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from kttt.plans.views import activities, budget, links, my_work, tasks
 
@@ -7,7 +8,12 @@ app_name = "execution"
 urlpatterns = [
     path("", tasks.task_list, name="task_list"),
     path("nhiem-vu/<int:pk>/", tasks.task_detail, name="task_detail"),
-    path("de-an/<int:plan_pk>/tao-moi/", tasks.plan_copy, name="plan_copy"),
+    # The plan's copy moved to /de-an/<pk>/sao-chep/; old links and bookmarks follow.
+    path(
+        "de-an/<int:pk>/tao-moi/",
+        RedirectView.as_view(pattern_name="plans:plan_copy", permanent=True),
+        name="plan_copy",
+    ),
     path("hoat-dong/them/", activities.activity_create, name="activity_create"),
     path("hoat-dong/<int:pk>/", activities.activity_detail, name="activity_detail"),
     path("hoat-dong/<int:pk>/sua/", activities.activity_edit, name="activity_edit"),

@@ -29,10 +29,15 @@ def status_of(form: Any) -> int:
 
 
 def form_page(
-    request: HttpRequest, form: Any, *, title: str, plan: Plan | None = None
+    request: HttpRequest,
+    form: Any,
+    *,
+    title: str,
+    plan: Plan | None = None,
+    intro: str = "",
 ) -> HttpResponse:
     cancel = reverse("plans:plan_detail", args=[plan.pk]) if plan else reverse("plans:plan_list")
-    context = {"form": form, "title": title, "plan": plan, "cancel_url": cancel}
+    context = {"form": form, "title": title, "plan": plan, "cancel_url": cancel, "intro": intro}
     return render(request, "plans/form.html", context, status=status_of(form))
 
 

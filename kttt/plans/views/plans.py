@@ -196,10 +196,24 @@ def plan_copy(request: HttpRequest, pk: int) -> HttpResponse:
             )
         ),
     ):
+        new = created[0]
         messages.success(
             request,
-            _("Đã tạo đề án mới với %(n)s mục tiêu; hãy xem lại từng mục tiêu.")
-            % {"n": created[0].targets.count()},
+            _(
+                "Đã tạo đề án mới với %(targets)s mục tiêu, %(tasks)s nhiệm vụ, giải pháp và "
+                "%(sources)s nguồn kinh phí; chưa có hoạt động và số tiền nào. Hãy xem lại "
+                "từng mục tiêu."
+            )
+            % {
+                "targets": new.targets.count(),
+                "tasks": new.tasks.count(),
+                "sources": new.fund_sources.count(),
+            },
         )
-        return to_plan(created[0])
-    return form_page(request, form, title=_("Sao chép đề án sang kỳ mới"), plan=plan)
+        return to_plan(new)
+    intro = _(
+        "Đề án mới có cùng địa bàn, mô tả, mục tiêu, nhiệm vụ, giải pháp (với đơn vị chủ trì, "
+        "phối hợp) và nguồn kinh phí; không sao chép hoạt động, dự toán và khoản chi."
+    )
+    title = _("Sao chép đề án sang kỳ mới")
+    return form_page(request, form, title=title, plan=plan, intro=intro)

@@ -1,20 +1,17 @@
 """A plan's tasks and solutions with their progress (the targets they serve, their
-activities, their money), one task's page, and a new plan from this one's structure."""
+activities, their money) and one task's page. Its "Sao chép sang kỳ mới" button leads to
+the plan's one copy page (`kttt.plans.views.plans.plan_copy`)."""
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
-from kttt.accounts.access import require
 from kttt.areas.services import AreaError
-from kttt.plans import budget, copying
+from kttt.plans import budget
 from kttt.plans.access import (
     access_plan,
     access_task,
@@ -24,10 +21,8 @@ from kttt.plans.access import (
     reads_plan_in_full,
 )
 from kttt.plans.evaluation import PlanError, evaluate
-from kttt.plans.forms.budget import CopyStructureForm
 from kttt.plans.models import ActivityStatus, BudgetLine, Disbursement, Plan, Target, Task
-from kttt.plans.views.common import STATUS_CLASS, evaluation_year, no_plan, plan_context, status_of
-from kttt.web import saved
+from kttt.plans.views.common import STATUS_CLASS, evaluation_year, no_plan, plan_context
 
 
 def target_statuses(request: HttpRequest, plan: Plan) -> dict[str, tuple[str, str]]:
@@ -149,56 +144,3 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_add": may_write_any_activity(request),
     }
     return render(request, "execution/task_detail.html", context)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def plan_copy(request: HttpRequest, plan_pk: int) -> HttpResponse:
-    plan = access_plan(request, plan_pk)
-    assert plan is not None
-    require(may_copy_plan(request, plan))
-    length = plan.end_year - plan.start_year
-    form = CopyStructureForm(
-        request.POST or None,
-        initial={
-            "start_year": plan.end_year + 1,
-            "end_year": plan.end_year + 1 + length,
-        },
-    )
-    created: list[Plan] = []
-    if saved(
-        form,
-        lambda: created.append(
-            copying.copy_plan_with_structure(
-                plan=plan,
-                name=form.cleaned_data["name"],
-                start_year=form.cleaned_data["start_year"],
-                end_year=form.cleaned_data["end_year"],
-            )
-        ),
-    ):
-        new = created[0]
-        messages.success(
-            request,
-            _(
-                "Đã tạo đề án mới với %(targets)s mục tiêu, %(tasks)s nhiệm vụ, giải pháp và "
-                "%(sources)s nguồn kinh phí; chưa có hoạt động và số tiền nào."
-            )
-            % {
-                "targets": new.targets.count(),
-                "tasks": new.tasks.count(),
-                "sources": new.fund_sources.count(),
-            },
-        )
-        return redirect(reverse("execution:task_list") + f"?plan={new.pk}")
-    context = {
-        "form": form,
-        "title": _("Tạo đề án mới từ cấu trúc này"),
-        "cancel_url": reverse("execution:task_list") + f"?plan={plan.pk}",
-        "plan": plan,
-        "intro": _(
-            "Đề án mới có cùng địa bàn, mục tiêu, nhiệm vụ, giải pháp (với đơn vị chủ trì, "
-            "phối hợp) và nguồn kinh phí; không sao chép hoạt động, dự toán và khoản chi."
-        ),
-    }
-    return render(request, "execution/form.html", context, status=status_of(form))
