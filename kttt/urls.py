@@ -13,8 +13,8 @@ urlpatterns = [
     path("", include("kttt.accounts.urls")),
     path("areas/", include(areas_urls)),
     path("chi-tieu/", include("kttt.indicators.urls")),
-    path("de-an/", include("kttt.plans.urls")),
+    path("de-an/", include("kttt.plans.urls.plans")),
     path("api/", include("kttt.api.urls")),
-    path("thuc-hien/", include("kttt.plans.urls_execution")),
+    path("thuc-hien/", include("kttt.plans.urls.execution")),
     path("admin/", admin.site.urls),
 ]

@@ -1,5 +1,5 @@
-"""Writes to plans and their targets, one transaction each. The web forms call these; an
-API or a command must call the same functions."""
+"""Writes to plans, their targets and a plan's copy to a new period, one transaction each.
+The web forms call these; an API or a command must call the same functions."""
 
 from typing import Any
 
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from kttt.areas.services import AreaError, resolve_area
 from kttt.lib.dates import year_end
 from kttt.plans.evaluation import PlanError
-from kttt.plans.models import Plan, Target
+from kttt.plans.models import FundSource, Plan, Target, Task
 
 PLAN_FIELDS = (
     "name",
@@ -66,6 +66,33 @@ def update_plan(*, plan: Plan, values: dict[str, Any]) -> Plan:
     return plan
 
 
+def _shifted(year: int, offset: int, plan: Plan) -> int:
+    return min(max(year + offset, plan.start_year), plan.end_year)
+
+
+def _copy_tasks(source: Plan, new: Plan) -> None:
+    """The tasks and solutions: text, units, the period moved with the plan and kept inside
+    it, the targets they serve found by code in the new plan."""
+    offset = new.start_year - source.start_year
+    targets = {t.code: t for t in new.targets.all()}
+    old_tasks = source.tasks.prefetch_related("cooperating", "targets").order_by("kind", "order")
+    for old in old_tasks:
+        start = _shifted(old.start_year, offset, new)
+        task = Task.objects.create(
+            plan=new,
+            kind=old.kind,
+            code=old.code,
+            title=old.title,
+            text=old.text,
+            responsible_id=old.responsible_id,
+            start_year=start,
+            end_year=max(start, _shifted(old.end_year, offset, new)),
+            order=old.order,
+        )
+        task.cooperating.set(old.cooperating.all())
+        task.targets.set([targets[t.code] for t in old.targets.all() if t.code in targets])
+
+
 @transaction.atomic
 def copy_plan(
     *,
@@ -76,8 +103,11 @@ def copy_plan(
     baseline_year: int | None = None,
     decision: str = "",
 ) -> Plan:
-    """A new plan for another period with the same area, description and targets (a
-    2026–2030 plan made from the 2021–2025 one); its targets are then edited one by one."""
+    """A new plan for another period made from this one's structure (a 2026–2030 plan from
+    the 2021–2025 one), all or nothing: the same area and description, the targets, the
+    tasks and solutions with their units and the targets they serve, and the fund sources
+    with their totals. Activities, budget lines and disbursements are the old plan's history
+    and are not copied; the targets are then reviewed one by one."""
     new = _checked_plan(
         Plan(
             name=name,
@@ -92,6 +122,11 @@ def copy_plan(
     new.save()
     Target.objects.bulk_create(
         Target(plan=new, **{f: getattr(t, f) for f in TARGET_FIELDS}) for t in plan.targets.all()
+    )
+    _copy_tasks(plan, new)
+    FundSource.objects.bulk_create(
+        FundSource(plan=new, name=s.name, total=s.total, order=s.order)
+        for s in plan.fund_sources.all()
     )
     return new
 

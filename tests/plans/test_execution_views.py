@@ -21,7 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kttt.accounts.models import Role
-from kttt.plans import activities, budget
+from kttt.plans import activities, budget, services
 from kttt.plans.budget import vnd
 from kttt.plans.models import (
     Activity,
@@ -677,6 +677,8 @@ def test_the_menu_offers_plan_work_and_my_work_only_to_those_with_a_unit(w):
 
 
 def test_it_makes_a_new_plan_from_this_ones_structure(w, planner):
+    """The one copy flow (/de-an/<id>/sao-chep/) takes targets, tasks and fund sources. The
+    plan runs year-1..year+1; the new one year+2..year+6, so every task moves 3 years."""
     target = Target.objects.create(
         plan=w.plan,
         code="d_value_chain",
@@ -688,7 +690,9 @@ def test_it_makes_a_new_plan_from_this_ones_structure(w, planner):
     )
     w.solution.targets.set([target])
     budget.set_line(task=w.task, source=w.district, year=w.year, requested=D(1), allocated=D(1))
-    url = reverse("execution:plan_copy", args=[w.plan.pk])
+    tasks_page = planner.get(reverse("execution:task_list"))
+    url = reverse("plans:plan_copy", args=[w.plan.pk])
+    assert f'href="{url}"' in tasks_page.text
     form = planner.get(url)
     assert form.status_code == 200
     assert f'value="{w.year + 2}"' in form.text
@@ -704,8 +708,10 @@ def test_it_makes_a_new_plan_from_this_ones_structure(w, planner):
     )
     assert response.status_code == 302
     new = Plan.objects.get(name="Đề án KTTT giai đoạn mới")
-    assert response["Location"].endswith(f"?plan={new.pk}")
+    assert response["Location"] == reverse("plans:plan_detail", args=[new.pk])
     assert (new.area_code, new.start_year, new.end_year) == ("109", w.year + 2, w.year + 6)
+    assert new.baseline_year == w.year + 2
+    assert [t.code for t in new.targets.all()] == ["d_value_chain"]
     tasks = {t.code: t for t in new.tasks.all()}
     assert set(tasks) == {"III.3.a", "III.4.c"}
     assert tasks["III.3.a"].responsible == w.nn
@@ -720,6 +726,29 @@ def test_it_makes_a_new_plan_from_this_ones_structure(w, planner):
     assert not Activity.objects.filter(task__plan=new).exists()
     assert not BudgetLine.objects.filter(task__plan=new).exists()
     assert Task.objects.filter(plan=w.plan).count() == 2  # the old plan is untouched
+    assert w.plan.targets.count() == 1
+    page = planner.get(response["Location"]).text
+    assert "1 mục tiêu, 2 nhiệm vụ, giải pháp và 2 nguồn kinh phí" in page
+
+
+def test_it_keeps_the_copied_tasks_inside_a_shorter_period(w):
+    """year-1..year+1 copied to year+2..year+3 (offset 3): III.3.a year-1..year+1 becomes
+    year+2..year+4, cut to the period's end: year+2..year+3."""
+    new = services.copy_plan(
+        plan=w.plan, name="Kỳ ngắn", start_year=w.year + 2, end_year=w.year + 3
+    )
+    task = new.tasks.get(code="III.3.a")
+    assert (task.start_year, task.end_year) == (w.year + 2, w.year + 3)
+
+
+def test_the_old_copy_address_redirects_to_the_one_copy_page(w, planner):
+    old = f"/thuc-hien/de-an/{w.plan.pk}/tao-moi/"
+    assert reverse("execution:plan_copy", args=[w.plan.pk]) == old
+    response = planner.get(old)
+    assert response.status_code == 301
+    assert response["Location"] == f"/de-an/{w.plan.pk}/sao-chep/"
+    assert planner.get(old, follow=True).status_code == 200
+    assert Plan.objects.count() == 2  # the redirect itself writes nothing
 
 
 def test_the_demo_plan_carries_its_own_text_and_responsibilities(tmp_path, settings):

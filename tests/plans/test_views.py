@@ -5,6 +5,8 @@ there; a viewer of 109 (reads, never writes); a commune officer of Xã Phong Th�
 for whom the district's plan is another area's.
 """
 
+from decimal import Decimal
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -13,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from kttt.accounts.models import Role
 from kttt.demo.seed import load_phong_tho_plan
 from kttt.plans import services
-from kttt.plans.models import Plan, Target
+from kttt.plans.models import Activity, BudgetLine, Plan, Target, Task
 from tests.web import PLAIN_STORAGES, admin, client_for, commune_officer, person
 
 pytestmark = pytest.mark.django_db
@@ -196,7 +198,8 @@ def test_it_shows_the_status_of_every_year_up_to_now(demo):
 
 
 def test_it_shows_a_range_target_and_the_colours_of_the_statuses(plan, planner):
-    from kttt.plans.views import STATUS_CLASS, target_text
+    from kttt.plans.views.common import STATUS_CLASS
+    from kttt.plans.views.plans import target_text
 
     target = target_of(plan, "c_income_growth")
     target.comparison, target.value_high = "range", 10
@@ -296,7 +299,12 @@ def test_it_edits_a_plan(plan, planner):
     assert plan.decision == "Quyết định số 12/QĐ-UBND"
 
 
-def test_it_copies_the_plan_to_2026_2030_with_the_same_targets(demo):
+def test_it_copies_the_plan_to_2026_2030_with_its_structure(demo):
+    """The demo plan has 8 targets, 14 tasks and solutions (all 2021–2025) and 2 fund
+    sources (500 and 1.500 triệu đồng); III.4.b is moved to 2024–2025 here."""
+    Task.objects.filter(plan=demo, code="III.4.b").update(start_year=2024, end_year=2025)
+    assert Activity.objects.filter(task__plan=demo).exists()  # history, not to be copied
+    assert BudgetLine.objects.filter(task__plan=demo).exists()
     client = client_for(person(Role.PLANNING, "109"))
     form = client.get(f"/de-an/{demo.pk}/sao-chep/").context["form"]
     assert form.initial["name"].endswith("giai đoạn 2026-2030")
@@ -320,9 +328,34 @@ def test_it_copies_the_plan_to_2026_2030_with_the_same_targets(demo):
             source.schedule,
         )
     assert demo.targets.count() == 8
+    # Every task moves by 5 years (2021 -> 2026) and keeps its units and targets, found
+    # by code in the new plan: 2021–2025 -> 2026–2030, III.4.b 2024–2025 -> 2029–2030.
+    old_tasks = {t.code: t for t in demo.tasks.all()}
+    tasks = {t.code: t for t in new.tasks.all()}
+    assert len(tasks) == 14
+    assert set(tasks) == set(old_tasks)
+    assert (tasks["III.3.a"].start_year, tasks["III.3.a"].end_year) == (2026, 2030)
+    assert (tasks["III.4.b"].start_year, tasks["III.4.b"].end_year) == (2029, 2030)
+    for code, task in tasks.items():
+        old_task = old_tasks[code]
+        assert task.responsible_id == old_task.responsible_id
+        assert set(task.cooperating.all()) == set(old_task.cooperating.all())
+        served = [t.code for t in task.targets.all()]
+        assert sorted(served) == sorted(t.code for t in old_task.targets.all())
+        assert all(t.plan_id == new.pk for t in task.targets.all())
+    assert sum(len(t.targets.all()) for t in tasks.values()) == 9
+    assert list(new.fund_sources.order_by("order", "name").values_list("name", "total")) == [
+        ("Ngân sách huyện", Decimal(500)),
+        ("Ngân sách tỉnh", Decimal(1500)),
+    ]
+    # Activities, budget lines and payments are the old plan's history.
+    assert not Activity.objects.filter(task__plan=new).exists()
+    assert not BudgetLine.objects.filter(task__plan=new).exists()
+    assert demo.tasks.count() == 14
     page = client.get(response["Location"])
     assert page.status_code == 200
     assert page.context["year"] == "2026"
+    assert "8 mục tiêu, 14 nhiệm vụ, giải pháp và 2 nguồn kinh phí" in page.text
 
 
 # --- entering targets -----------------------------------------------------------------

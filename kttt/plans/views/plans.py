@@ -1,5 +1,5 @@
 """Plan pages: the list, a plan's targets evaluated for a year (DOMAIN.md §5), and the
-forms that enter a plan and its targets without code.
+forms that enter a plan without code and copy it to a new period.
 
 Anyone whose scope covers the plan's area reads it (another area's plan answers 404);
 only an administrator or a planning officer of the area writes (403 for the others). Every
@@ -11,8 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -24,20 +23,11 @@ from kttt.lib.dates import year_end
 from kttt.lib.numbers import format_number
 from kttt.plans import services
 from kttt.plans.evaluation import PlanError, evaluate, statuses_by_year
-from kttt.plans.forms import CopyPlanForm, PlanForm, TargetForm
+from kttt.plans.forms.plans import CopyPlanForm, PlanForm
 from kttt.plans.models import Comparison, Plan, Target
 from kttt.plans.queries import access_plan_by_id, plan_area_date, plans_readable_by
+from kttt.plans.views.common import STATUS_CLASS, form_page, to_plan
 from kttt.web import is_partial, saved
-
-# Badge colours: Đạt green, Chưa đạt red, Chưa đủ số liệu grey, Đúng tiến độ blue,
-# Chậm tiến độ orange.
-STATUS_CLASS = {
-    "achieved": "ok",
-    "not_achieved": "bad",
-    "no_data": "",
-    "on_track": "info",
-    "behind": "warn",
-}
 
 
 def unit_of(target: Target) -> str:
@@ -153,20 +143,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     patch_vary_headers(response, ["HX-Request"])
     return response
 
-    # --- writing ----------------------------------------------------------------------------
 
-
-def form_page(
-    request: HttpRequest, form: Any, *, title: str, plan: Plan | None = None
-) -> HttpResponse:
-    cancel = reverse("plans:plan_detail", args=[plan.pk]) if plan else reverse("plans:plan_list")
-    context = {"form": form, "title": title, "plan": plan, "cancel_url": cancel}
-    status = 400 if form.is_bound and form.errors else 200
-    return render(request, "plans/form.html", context, status=status)
-
-
-def to_plan(plan: Plan) -> HttpResponse:
-    return redirect("plans:plan_detail", pk=plan.pk)
+# --- writing ----------------------------------------------------------------------------
 
 
 @login_required
@@ -218,47 +196,24 @@ def plan_copy(request: HttpRequest, pk: int) -> HttpResponse:
             )
         ),
     ):
+        new = created[0]
         messages.success(
             request,
-            _("Đã tạo đề án mới với %(n)s mục tiêu; hãy xem lại từng mục tiêu.")
-            % {"n": created[0].targets.count()},
+            _(
+                "Đã tạo đề án mới với %(targets)s mục tiêu, %(tasks)s nhiệm vụ, giải pháp và "
+                "%(sources)s nguồn kinh phí; chưa có hoạt động và số tiền nào. Hãy xem lại "
+                "từng mục tiêu."
+            )
+            % {
+                "targets": new.targets.count(),
+                "tasks": new.tasks.count(),
+                "sources": new.fund_sources.count(),
+            },
         )
-        return to_plan(created[0])
-    return form_page(request, form, title=_("Sao chép đề án sang kỳ mới"), plan=plan)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def target_create(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = access_plan_by_id(request, pk, write=True)
-    form = TargetForm(request.POST or None, plan=plan)
-    if saved(form, lambda: services.save_target(plan=plan, values=form.values())):
-        messages.success(request, _("Đã thêm mục tiêu."))
-        return to_plan(plan)
-    return form_page(request, form, title=_("Thêm mục tiêu"), plan=plan)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def target_edit(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
-    plan = access_plan_by_id(request, pk, write=True)
-    target = get_object_or_404(plan.targets, pk=target_pk)
-    form = TargetForm(
-        request.POST or None, plan=plan, target=target, initial=TargetForm.initial_of(target)
+        return to_plan(new)
+    intro = _(
+        "Đề án mới có cùng địa bàn, mô tả, mục tiêu, nhiệm vụ, giải pháp (với đơn vị chủ trì, "
+        "phối hợp) và nguồn kinh phí; không sao chép hoạt động, dự toán và khoản chi."
     )
-    if saved(form, lambda: services.save_target(plan=plan, target=target, values=form.values())):
-        messages.success(request, _("Đã lưu mục tiêu."))
-        return to_plan(plan)
-    return form_page(request, form, title=_("Sửa mục tiêu"), plan=plan)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def target_delete(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
-    plan = access_plan_by_id(request, pk, write=True)
-    target = get_object_or_404(plan.targets, pk=target_pk)
-    if request.method == "POST":
-        services.delete_target(target=target)
-        messages.success(request, _("Đã xóa mục tiêu."))
-        return to_plan(plan)
-    return render(request, "plans/confirm_delete.html", {"plan": plan, "target": target})
+    title = _("Sao chép đề án sang kỳ mới")
+    return form_page(request, form, title=title, plan=plan, intro=intro)

@@ -1,0 +1,131 @@
+"""A plan's budget: fund sources, each task's yearly request and allocation, payments."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kttt.accounts.access import today
+from kttt.plans import budget
+from kttt.plans.access import access_plan, access_plan_for_budget, may_write_budget
+from kttt.plans.forms.budget import DisbursementForm, LineForm, SourceForm
+from kttt.plans.models import Disbursement, Plan
+from kttt.plans.views.common import evaluation_year, no_plan, plan_context
+from kttt.web import saved
+
+
+def budget_page(
+    request: HttpRequest, plan: Plan, bound: dict[str, Any] | None = None
+) -> HttpResponse:
+    can_write = may_write_budget(request, plan)
+    forms: dict[str, Any] = {}
+    if can_write:
+        year = evaluation_year(plan)
+        on = today() if today().year == year else None
+        forms = {
+            "source_form": SourceForm(plan=plan),
+            "line_form": LineForm(plan=plan, initial={"year": year}),
+            "pay_form": DisbursementForm(plan=plan, initial={"year": year, "date": on}),
+        } | (bound or {})
+    money = budget.summary(plan)
+    recent = list(
+        Disbursement.objects.filter(line__task__plan=plan)
+        .select_related("line__task", "line__source", "activity")
+        .order_by("-date", "-pk")[:20]
+    )
+    context = (
+        plan_context(request, plan, "budget")
+        | {
+            "summary": money,
+            "sources": [
+                (source, m, m.total - m.allocated) for source, m in money.by_source.items()
+            ],
+            "unallocated": money.total.total - money.total.allocated,
+            "task_rows": [(t, m) for t, m in money.by_task.items() if m.requested or m.allocated],
+            "year_rows": [(str(y), m) for y, m in sorted(money.by_year.items())],
+            "recent": recent,
+            "can_write": can_write,
+        }
+        | forms
+    )
+    status = 400 if any(f.is_bound and f.errors for f in (bound or {}).values()) else 200
+    return render(request, "execution/budget.html", context, status=status)
+
+
+def to_budget(plan: Plan, anchor: str = "") -> HttpResponse:
+    return redirect(reverse("execution:budget") + f"?plan={plan.pk}{anchor}")
+
+
+@login_required
+def budget_view(request: HttpRequest) -> HttpResponse:
+    plan = access_plan(request, request.GET.get("plan"))
+    if plan is None:
+        return no_plan(request, "budget")
+    return budget_page(request, plan)
+
+
+@login_required
+@require_POST
+def budget_source(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    plan = access_plan_for_budget(request, plan_pk, write=True)
+    form = SourceForm(request.POST, plan=plan)
+    if saved(
+        form,
+        lambda: budget.set_source(
+            plan=plan,
+            name=form.cleaned_data["name"],
+            total=form.cleaned_data["total"],
+            source=form.cleaned_data["source"],
+        ),
+    ):
+        messages.success(request, _("Đã lưu nguồn kinh phí."))
+        return to_budget(plan, "#nguon")
+    return budget_page(request, plan, {"source_form": form})
+
+
+@login_required
+@require_POST
+def budget_line(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    plan = access_plan_for_budget(request, plan_pk, write=True)
+    form = LineForm(request.POST, plan=plan)
+    if saved(
+        form,
+        lambda: budget.set_line(
+            task=form.cleaned_data["task"],
+            source=form.cleaned_data["source"],
+            year=form.cleaned_data["year"],
+            requested=form.cleaned_data["requested"],
+            allocated=form.cleaned_data["allocated"],
+        ),
+    ):
+        messages.success(request, _("Đã lưu dự toán."))
+        return to_budget(plan, "#du-toan")
+    return budget_page(request, plan, {"line_form": form})
+
+
+@login_required
+@require_POST
+def budget_disburse(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    plan = access_plan_for_budget(request, plan_pk, write=True)
+    form = DisbursementForm(request.POST, plan=plan)
+
+    def write() -> None:
+        assert form.line is not None  # clean() found it
+        budget.disburse(
+            line=form.line,
+            date=form.cleaned_data["date"],
+            amount=form.cleaned_data["amount"],
+            document=form.cleaned_data["document"],
+            activity=form.cleaned_data["activity"],
+            note=form.cleaned_data["note"],
+        )
+
+    if saved(form, write):
+        messages.success(request, _("Đã ghi nhận khoản chi."))
+        return to_budget(plan, "#giai-ngan")
+    return budget_page(request, plan, {"pay_form": form})

@@ -1,0 +1,52 @@
+"""Entering a plan's targets from the web: add, change, remove (only an administrator or a
+planning officer of the plan's area; 403 for the other readers, 404 for everyone else)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from kttt.plans import services
+from kttt.plans.forms.targets import TargetForm
+from kttt.plans.queries import access_plan_by_id
+from kttt.plans.views.common import form_page, to_plan
+from kttt.web import saved
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_create(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = access_plan_by_id(request, pk, write=True)
+    form = TargetForm(request.POST or None, plan=plan)
+    if saved(form, lambda: services.save_target(plan=plan, values=form.values())):
+        messages.success(request, _("Đã thêm mục tiêu."))
+        return to_plan(plan)
+    return form_page(request, form, title=_("Thêm mục tiêu"), plan=plan)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_edit(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
+    plan = access_plan_by_id(request, pk, write=True)
+    target = get_object_or_404(plan.targets, pk=target_pk)
+    form = TargetForm(
+        request.POST or None, plan=plan, target=target, initial=TargetForm.initial_of(target)
+    )
+    if saved(form, lambda: services.save_target(plan=plan, target=target, values=form.values())):
+        messages.success(request, _("Đã lưu mục tiêu."))
+        return to_plan(plan)
+    return form_page(request, form, title=_("Sửa mục tiêu"), plan=plan)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_delete(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
+    plan = access_plan_by_id(request, pk, write=True)
+    target = get_object_or_404(plan.targets, pk=target_pk)
+    if request.method == "POST":
+        services.delete_target(target=target)
+        messages.success(request, _("Đã xóa mục tiêu."))
+        return to_plan(plan)
+    return render(request, "plans/confirm_delete.html", {"plan": plan, "target": target})
