@@ -40,6 +40,7 @@ from kttt.plans.models import (
     EvidenceFile,
     ImplementingUnit,
     Plan,
+    Target,
     Task,
 )
 from kttt.plans.queries import plan_area_date, plan_in_force
@@ -175,6 +176,14 @@ def default_plan(request_or_user: object) -> Plan | None:
     return next(iter(plans_open_to(request_or_user)), None)
 
 
+def asked_plan(request_or_user: object, raw: str | None) -> Plan | None:
+    """The plan named by a page's ?plan= (404 when the user may not open it), or without
+    one the default plan (None when the user may open none)."""
+    if raw in (None, ""):
+        return default_plan(request_or_user)
+    return access_plan(request_or_user, raw)
+
+
 def access_plan(request_or_user: object, pk: int | str, *, write: bool = False) -> Plan:
     """The plan asked for (404 when the user may not open it); with write=True also 403
     unless the user may change the plan, its targets and its budget."""
@@ -188,6 +197,18 @@ def access_plan(request_or_user: object, pk: int | str, *, write: bool = False) 
     if write and not may_write_plan(request_or_user, plan):
         raise PermissionDenied
     return plan
+
+
+def access_target(
+    request_or_user: object, plan_pk: int | str, pk: int, *, write: bool = False
+) -> Target:
+    """A target of a plan, reachable only through its plan's access."""
+    plan = access_plan(request_or_user, plan_pk, write=write)
+    target = plan.targets.filter(pk=pk).first()
+    if target is None:
+        raise Http404
+    target.plan = plan
+    return target
 
 
 def may_write_plan(request_or_user: object, plan: Plan) -> bool:
@@ -302,10 +323,6 @@ def has_work_unit(request_or_user: object) -> bool:
 
 
 # --- budget -------------------------------------------------------------------------------
-
-
-def access_plan_for_budget(request_or_user: object, pk: int, *, write: bool = False) -> Plan:
-    return access_plan(request_or_user, pk, write=write)
 
 
 # --- enterprise links ---------------------------------------------------------------------

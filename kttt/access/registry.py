@@ -49,7 +49,7 @@ def entities_writable_by(request_or_user: object, roles: Collection[str]) -> Que
 def writer_roles(write: str) -> set[str]:
     """The roles behind a kind of change: "registry" (the entity, its status and location)
     or "figures" (yearly data, OCOP products)."""
-    return REGISTRY_WRITERS if write == "registry" else FIGURE_WRITERS
+    return set(REGISTRY_WRITERS if write == "registry" else FIGURE_WRITERS)
 
 
 def may_write_entity(request_or_user: object, entity: Entity, write: str) -> bool:

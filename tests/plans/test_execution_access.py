@@ -1,4 +1,4 @@
-"""Who may see and change plan execution (kttt.plans.access), through the pages.
+"""Who may see and change plan execution (kttt.access.plans), through the pages.
 
 The world: a plan of Huyện Phong Thổ (109) running from last year to next year, with four
 activities, one per unit: Phòng Nông nghiệp (NN), Phòng Kinh tế - Hạ tầng (KT), UBND xã
@@ -18,7 +18,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from kttt.accounts.models import Membership, Role
-from kttt.plans import access, activities, budget
+from kttt.access import plans as access
+from kttt.plans import activities, budget
 from kttt.plans.models import Activity, ImplementingUnit, Plan, Task
 from tests.web import PLAIN_STORAGES, admin, client_for, coop, person, today
 

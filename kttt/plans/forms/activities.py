@@ -9,7 +9,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from kttt.plans.access import may_write_activity, rights, tasks_open_to, units_writable_by
+from kttt.access.plans import may_write_activity, tasks_open_to, units_writable_by
+from kttt.access.registry import entities_visible_to
 from kttt.plans.activities import ACTIVITY_FIELDS
 from kttt.plans.models import (
     Activity,
@@ -81,8 +82,8 @@ class ActivityForm(VNForm):
         self.fields["task"].queryset = tasks_open_to(request).filter(plan=plan)  # type: ignore[attr-defined]
         self.fields["unit"].queryset = units_writable_by(request)  # type: ignore[attr-defined]
         self.fields["fund_source"].queryset = plan.fund_sources.all()  # type: ignore[attr-defined]
-        scope = rights(request).scope
-        self.fields["cooperatives"].queryset = scope.visible().order_by("sort_name", "code")  # type: ignore[attr-defined]
+        visible = entities_visible_to(request)
+        self.fields["cooperatives"].queryset = visible.order_by("sort_name", "code")  # type: ignore[attr-defined]
         self.fields["cooperatives"].widget.attrs["size"] = 8
         self.fields["unit"].error_messages["invalid_choice"] = _lazy(
             "Bạn không được ghi hoạt động cho đơn vị này."

@@ -13,8 +13,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from kttt.accounts.access import PLAN_WRITERS, Scope
-from kttt.lib.dates import year_end
+from kttt.access.plans import may_write_plans_for
+from kttt.access.scope import Scope
 from kttt.plans.evaluation import PlanError
 from kttt.plans.models import Plan
 from kttt.plans.services import plan_area_code
@@ -113,9 +113,7 @@ class PlanForm(VNForm):
             except PlanError as exc:
                 self.add_error("area_code", str(exc))
             else:
-                if not self.scope.may_read_area(
-                    data["area_code"], year_end(start), roles=PLAN_WRITERS
-                ):
+                if not may_write_plans_for(self.scope, data["area_code"], start):
                     self.add_error("area_code", NOT_YOURS)
         return data
 
@@ -169,6 +167,6 @@ class CopyPlanForm(VNForm):
             except PlanError as exc:
                 self.add_error("start_year", str(exc))
             else:
-                if not self.scope.may_read_area(code, year_end(start), roles=PLAN_WRITERS):
+                if not may_write_plans_for(self.scope, code, start):
                     self.add_error(None, NOT_YOURS)
         return data

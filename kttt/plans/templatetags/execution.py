@@ -6,9 +6,10 @@ from typing import Any
 
 from django import template
 
+from kttt.access import plans as access
 from kttt.access.scope import Scope
 from kttt.lib.numbers import format_number
-from kttt.plans import access, budget
+from kttt.plans import budget
 
 register = template.Library()
 

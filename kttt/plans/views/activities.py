@@ -11,18 +11,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kttt.accounts.access import require
-from kttt.plans import activities
-from kttt.plans.access import (
+from kttt.access.plans import (
     access_activity,
     access_evidence,
-    access_plan,
     access_task,
+    asked_plan,
     may_write_activity,
     may_write_any_activity,
-    rights,
     units_writable_by,
 )
+from kttt.access.registry import entities_visible_to
+from kttt.access.scope import require
+from kttt.plans import activities
 from kttt.plans.forms.activities import ActivityForm, EvidenceForm
 from kttt.plans.models import Activity, ActivityStatus
 from kttt.plans.views.common import plan_context, status_of
@@ -45,7 +45,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
         if not raw.isdigit():
             raise Http404
         task = access_task(request, int(raw))
-    plan = task.plan if task else access_plan(request, request.GET.get("plan"))
+    plan = task.plan if task else asked_plan(request, request.GET.get("plan"))
     if plan is None:
         raise Http404
     units = list(units_writable_by(request)[:2])
@@ -96,10 +96,11 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_page(
     request: HttpRequest, activity: Activity, upload: EvidenceForm | None = None
 ) -> HttpResponse:
-    scope = rights(request).scope
     supported = list(activity.cooperatives.order_by("sort_name", "code"))
     visible = set(
-        scope.visible().filter(pk__in=[e.pk for e in supported]).values_list("pk", flat=True)
+        entities_visible_to(request)
+        .filter(pk__in=[e.pk for e in supported])
+        .values_list("pk", flat=True)
     )
     can_write = may_write_activity(request, activity)
     context = plan_context(request, activity.task.plan, "tasks") | {

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kttt.accounts.access import today
+from kttt.access.plans import access_plan, asked_plan, may_write_plan
+from kttt.access.scope import today
 from kttt.plans import budget
-from kttt.plans.access import access_plan, access_plan_for_budget, may_write_budget
 from kttt.plans.forms.budget import DisbursementForm, LineForm, SourceForm
 from kttt.plans.models import Disbursement, Plan
 from kttt.plans.views.common import evaluation_year, no_plan, plan_context
@@ -22,7 +22,7 @@ from kttt.web import saved
 def budget_page(
     request: HttpRequest, plan: Plan, bound: dict[str, Any] | None = None
 ) -> HttpResponse:
-    can_write = may_write_budget(request, plan)
+    can_write = may_write_plan(request, plan)
     forms: dict[str, Any] = {}
     if can_write:
         year = evaluation_year(plan)
@@ -63,7 +63,7 @@ def to_budget(plan: Plan, anchor: str = "") -> HttpResponse:
 
 @login_required
 def budget_view(request: HttpRequest) -> HttpResponse:
-    plan = access_plan(request, request.GET.get("plan"))
+    plan = asked_plan(request, request.GET.get("plan"))
     if plan is None:
         return no_plan(request, "budget")
     return budget_page(request, plan)
@@ -72,7 +72,7 @@ def budget_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def budget_source(request: HttpRequest, plan_pk: int) -> HttpResponse:
-    plan = access_plan_for_budget(request, plan_pk, write=True)
+    plan = access_plan(request, plan_pk, write=True)
     form = SourceForm(request.POST, plan=plan)
     if saved(
         form,
@@ -91,7 +91,7 @@ def budget_source(request: HttpRequest, plan_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def budget_line(request: HttpRequest, plan_pk: int) -> HttpResponse:
-    plan = access_plan_for_budget(request, plan_pk, write=True)
+    plan = access_plan(request, plan_pk, write=True)
     form = LineForm(request.POST, plan=plan)
     if saved(
         form,
@@ -111,7 +111,7 @@ def budget_line(request: HttpRequest, plan_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def budget_disburse(request: HttpRequest, plan_pk: int) -> HttpResponse:
-    plan = access_plan_for_budget(request, plan_pk, write=True)
+    plan = access_plan(request, plan_pk, write=True)
     form = DisbursementForm(request.POST, plan=plan)
 
     def write() -> None:

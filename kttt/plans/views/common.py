@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from kttt.accounts.access import today
-from kttt.plans.access import has_work_unit, plans_open_to, reads_plan_in_full
+from kttt.access.plans import has_work_unit, plans_open_to, reads_plan_in_full
+from kttt.access.scope import today
 from kttt.plans.models import Plan
 
 # Badge colours of a target's status: Đạt green, Chưa đạt red, Chưa đủ số liệu grey, Đúng

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kttt.accounts.access import REGISTRY_WRITERS, access_entity_by_code, today
+from kttt.access.plans import access_link, has_work_unit, links_visible_to
+from kttt.access.registry import access_entity, may_write_entity
+from kttt.access.scope import today
 from kttt.plans import activities, budget
-from kttt.plans.access import access_link, has_work_unit, links_visible_to, rights
 from kttt.plans.forms.links import LinkFilterForm, LinkForm
 from kttt.plans.models import EnterpriseLink
 from kttt.plans.views.common import status_of
@@ -61,14 +62,9 @@ def link_list(request: HttpRequest) -> HttpResponse:
     return render(request, "execution/links.html", context)
 
 
-def may_write_entity(request: HttpRequest, entity: Entity) -> bool:
-    scope = rights(request).scope
-    return scope.writable(REGISTRY_WRITERS).filter(pk=entity.pk).exists()
-
-
 @login_required
 def entity_links(request: HttpRequest, code: str) -> HttpResponse:
-    entity = access_entity_by_code(request, code)
+    entity = access_entity(request, code)
     changes = activities.value_chain_changes(entity)
     derived = {year: flag for year, _old, flag in changes}
     reports = entity.reports.order_by("year").values_list("year", "value_chain")
@@ -81,7 +77,7 @@ def entity_links(request: HttpRequest, code: str) -> HttpResponse:
             (str(year), bool(flag), derived.get(year, bool(flag)), year in derived)
             for year, flag in reports
         ],
-        "can_write": may_write_entity(request, entity),
+        "can_write": may_write_entity(request, entity, "registry"),
         "tab": "links",
         "has_work_unit": has_work_unit(request),
     }
@@ -107,7 +103,7 @@ def to_links(entity: Entity) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def link_create(request: HttpRequest, code: str) -> HttpResponse:
-    entity = access_entity_by_code(request, code, write="registry")
+    entity = access_entity(request, code, write="registry")
     form = LinkForm(request.POST or None)
     if saved(form, lambda: activities.save_link(entity=entity, values=form.values())):
         messages.success(request, _("Đã thêm liên kết."))
@@ -148,7 +144,7 @@ def link_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def value_chain_derive(request: HttpRequest, code: str) -> HttpResponse:
-    entity = access_entity_by_code(request, code, write="registry")
+    entity = access_entity(request, code, write="registry")
     years = activities.derive_value_chain(entity=entity, user=request.user)
     if years:
         messages.success(

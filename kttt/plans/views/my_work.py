@@ -8,8 +8,8 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from kttt.accounts.access import today
-from kttt.plans.access import has_work_unit, may_write_any_activity, my_activities, my_units
+from kttt.access.plans import has_work_unit, may_write_any_activity, my_activities, my_units
+from kttt.access.scope import today
 from kttt.plans.models import ActivityStatus
 
 DUE_DAYS = 30

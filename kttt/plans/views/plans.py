@@ -1,31 +1,31 @@
 """Plan pages: the list, a plan's targets evaluated for a year (DOMAIN.md §5), and the
 forms that enter a plan without code and copy it to a new period.
 
-Anyone whose scope covers the plan's area reads it (another area's plan answers 404);
-only an administrator or a planning officer of the area writes (403 for the others). Every
-write goes through `kttt.plans.services`.
+Who may open a plan, read its targets' status and write it is decided by
+`kttt.access.plans` (another area's plan answers 404, a role that may not write gets 403).
+Every write goes through `kttt.plans.services`.
 """
 
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from kttt.accounts.access import PLAN_WRITERS, require, scope_of, today
+from kttt.access.plans import access_plan, may_write_plan, plans_open_to, reads_plan_in_full
+from kttt.access.scope import require, scope_of, today
 from kttt.areas.services import AreaError
 from kttt.indicators.definitions import BY_CODE
-from kttt.lib.dates import year_end
 from kttt.lib.numbers import format_number
 from kttt.plans import services
 from kttt.plans.evaluation import PlanError, evaluate, statuses_by_year
 from kttt.plans.forms.plans import CopyPlanForm, PlanForm
 from kttt.plans.models import Comparison, Plan, Target
-from kttt.plans.queries import access_plan_by_id, plan_area_date, plans_readable_by
+from kttt.plans.queries import plan_area_date
 from kttt.plans.views.common import STATUS_CLASS, form_page, to_plan
 from kttt.web import is_partial, saved
 
@@ -59,13 +59,12 @@ def expected_text(target: Target) -> str:
 def plan_list(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
     rows = []
-    for plan in plans_readable_by(scope):
-        on = plan_area_date(plan)
+    for plan in plans_open_to(request):
         rows.append(
             {
                 "plan": plan,
-                "area": scope.area_at(plan.area_code, on),
-                "writable": scope.may_read_area(plan.area_code, on, roles=PLAN_WRITERS),
+                "area": scope.area_at(plan.area_code, plan_area_date(plan)),
+                "writable": may_write_plan(request, plan),
             }
         )
     context = {"rows": rows, "can_create": scope.can_write_plans()}
@@ -116,25 +115,27 @@ def evaluation_context(plan: Plan, year: int) -> dict[str, Any]:
         "rows": rows,
         "table_years": [str(y) for y in range(plan.start_year, last + 1)],
         "end_year": str(plan.end_year),
+        "notes": result["notes"],
     }
 
 
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = access_plan_by_id(request, pk)
+    plan = access_plan(request, pk)
     scope = scope_of(request)
     context: dict[str, Any] = {
         "plan": plan,
         "area": scope.area_at(plan.area_code, plan_area_date(plan)),
         "years": [str(y) for y in range(plan.start_year, plan.end_year + 1)],
-        "can_write": scope.may_read_area(plan.area_code, plan_area_date(plan), roles=PLAN_WRITERS),
+        "can_write": may_write_plan(request, plan),
+        "in_full": reads_plan_in_full(request, plan),
     }
     status = 200
     try:
         year = asked_year(request, plan)
-        if not scope.may_read_area(plan.area_code, year_end(year)):
-            raise Http404
-        context.update(year=str(year), **evaluation_context(plan, year))
+        context["year"] = str(year)
+        if context["in_full"]:  # the targets' status are the plan area's own figures
+            context.update(evaluation_context(plan, year))
     except (PlanError, AreaError) as exc:
         context["error"] = str(exc)
         status = 400
@@ -163,7 +164,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = access_plan_by_id(request, pk, write=True)
+    plan = access_plan(request, pk, write=True)
     form = PlanForm(
         request.POST or None, scope=scope_of(request), initial=PlanForm.initial_of(plan)
     )
@@ -176,9 +177,8 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_copy(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = access_plan_by_id(request, pk)
+    plan = access_plan(request, pk, write=True)
     scope = scope_of(request)
-    require(scope.can_write_plans())
     form = CopyPlanForm(
         request.POST or None, plan=plan, scope=scope, initial=CopyPlanForm.initial_of(plan)
     )

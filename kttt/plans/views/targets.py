@@ -4,13 +4,13 @@ planning officer of the plan's area; 403 for the other readers, 404 for everyone
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from kttt.access.plans import access_plan, access_target
 from kttt.plans import services
 from kttt.plans.forms.targets import TargetForm
-from kttt.plans.queries import access_plan_by_id
 from kttt.plans.views.common import form_page, to_plan
 from kttt.web import saved
 
@@ -18,7 +18,7 @@ from kttt.web import saved
 @login_required
 @require_http_methods(["GET", "POST"])
 def target_create(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = access_plan_by_id(request, pk, write=True)
+    plan = access_plan(request, pk, write=True)
     form = TargetForm(request.POST or None, plan=plan)
     if saved(form, lambda: services.save_target(plan=plan, values=form.values())):
         messages.success(request, _("Đã thêm mục tiêu."))
@@ -29,8 +29,8 @@ def target_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def target_edit(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
-    plan = access_plan_by_id(request, pk, write=True)
-    target = get_object_or_404(plan.targets, pk=target_pk)
+    target = access_target(request, pk, target_pk, write=True)
+    plan = target.plan
     form = TargetForm(
         request.POST or None, plan=plan, target=target, initial=TargetForm.initial_of(target)
     )
@@ -43,8 +43,8 @@ def target_edit(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def target_delete(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
-    plan = access_plan_by_id(request, pk, write=True)
-    target = get_object_or_404(plan.targets, pk=target_pk)
+    target = access_target(request, pk, target_pk, write=True)
+    plan = target.plan
     if request.method == "POST":
         services.delete_target(target=target)
         messages.success(request, _("Đã xóa mục tiêu."))

@@ -10,16 +10,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from kttt.areas.services import AreaError
-from kttt.plans import budget
-from kttt.plans.access import (
-    access_plan,
+from kttt.access.plans import (
     access_task,
     activities_visible_to,
-    may_copy_plan,
+    asked_plan,
     may_write_any_activity,
+    may_write_plan,
     reads_plan_in_full,
 )
+from kttt.areas.services import AreaError
+from kttt.plans import budget
 from kttt.plans.evaluation import PlanError, evaluate
 from kttt.plans.models import ActivityStatus, BudgetLine, Disbursement, Plan, Target, Task
 from kttt.plans.views.common import STATUS_CLASS, evaluation_year, no_plan, plan_context
@@ -50,7 +50,7 @@ def served(task: Task, statuses: dict[str, tuple[str, str]]) -> list[dict[str, A
 
 @login_required
 def task_list(request: HttpRequest) -> HttpResponse:
-    plan = access_plan(request, request.GET.get("plan"))
+    plan = asked_plan(request, request.GET.get("plan"))
     if plan is None:
         return no_plan(request, "tasks")
     tasks = list(
@@ -87,7 +87,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         ],
         "total": money.total,
         "year": str(evaluation_year(plan)),
-        "can_copy": may_copy_plan(request, plan),
+        "can_copy": may_write_plan(request, plan),
         "can_add": may_write_any_activity(request),
         "responsibilities": plan.responsibilities.select_related("unit"),
     }
