@@ -23,7 +23,7 @@ As everywhere: what the user may not see answers 404 (as if missing), a write th
 not do answers 403.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
@@ -55,6 +55,7 @@ class Rights:
     implementing units are few (tens), so they are read whole and checked in Python."""
 
     scope: Scope
+    _inside: dict[tuple[str, int], bool] = field(default_factory=dict, init=False, repr=False)
 
     @cached_property
     def plans(self) -> list[Plan]:
@@ -81,7 +82,14 @@ class Rights:
     def _works_inside(self, plan: Plan) -> bool:
         """Does one of the user's areas lie inside the plan's area (a commune of the
         district)? Read at the plan's first year end and today, so that a commune that
-        exists only after the 2025 reform still finds the district it belongs to."""
+        exists only after the 2025 reform still finds the district it belongs to. Plans of
+        the same area and first year get the same answer, asked once."""
+        key = (plan.area_code, plan.start_year)
+        if key not in self._inside:
+            self._inside[key] = self._area_holds_mine(plan)
+        return self._inside[key]
+
+    def _area_holds_mine(self, plan: Plan) -> bool:
         for on in (plan_area_date(plan), today()):
             plan_area = self.scope.area_at(plan.area_code, on)
             if plan_area is None:

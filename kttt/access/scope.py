@@ -45,6 +45,10 @@ class Scope:
     _resolved: dict[tuple[str, dt.date], Area | None] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    # Answers of may_read_area, by (code, date, roles): a list asks the same few.
+    _readable: dict[tuple[str, dt.date, frozenset[str] | None], bool] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def of(cls, user: object) -> "Scope":
@@ -112,6 +116,12 @@ class Scope:
         With `roles`, only memberships of those roles count."""
         if self.is_admin:
             return True
+        key = (str(area_code).strip().upper(), on, None if roles is None else frozenset(roles))
+        if key not in self._readable:
+            self._readable[key] = self._may_read(area_code, on, roles)
+        return self._readable[key]
+
+    def _may_read(self, area_code: str, on: dt.date, roles: Collection[str] | None) -> bool:
         wanted = self.area_at(area_code, on)
         if wanted is None:
             return False
@@ -200,9 +210,10 @@ def require(allowed: bool) -> None:
 
 def access_area(request_or_user: object, code: str, on: dt.date) -> Area:
     """The area selector `code` read at `on` (31/12 of a year) if the user may read its
-    figures, else 404 (a code that names nothing answers the same)."""
+    figures, else 404. A code that is malformed or names no unit raises `AreaError` (a bad
+    request, whoever asks: it says nothing about anybody's data)."""
     scope = scope_of(request_or_user)
-    area = scope.area_at(code, on)
-    if area is None or not scope.may_read_area(code, on):
+    area = resolve_area(code, on)
+    if not scope.may_read_area(code, on):
         raise Http404
     return area

@@ -17,8 +17,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from kttt.accounts.models import Membership, Role
 from kttt.access import plans as access
+from kttt.accounts.models import Membership, Role
 from kttt.plans import activities, budget
 from kttt.plans.models import Activity, ImplementingUnit, Plan, Task
 from tests.web import PLAIN_STORAGES, admin, client_for, coop, person, today

@@ -54,7 +54,8 @@ def reader(db):
 
 @pytest.fixture
 def outsider(db):
-    return client_for(commune_officer())
+    """A commune officer of Xã Bản Bo, once of Huyện Tam Đường: nothing of Phong Thổ."""
+    return client_for(commune_officer("03424"))
 
 
 @pytest.fixture
@@ -136,6 +137,20 @@ def test_it_hides_the_plan_of_another_area(plan, outsider):
     for address in [*reads(plan), *writes(plan)]:
         assert outsider.get(address).status_code == 404, address
         assert outsider.post(address, {}).status_code == 404, address
+
+
+def test_it_opens_the_plan_to_a_commune_officer_without_the_district_figures(plan):
+    """The commune works inside the district: it sees the plan under /de-an/ as under
+    /thuc-hien/, but the targets' status are the district's figures, not its own."""
+    officer = client_for(commune_officer())
+    assert plan.name in officer.get("/de-an/").text
+    page = officer.get(f"/de-an/{plan.pk}/")
+    assert page.status_code == 200
+    assert "ngoài phạm vi số liệu của bạn" in page.text
+    assert "Chưa đạt" not in page.text
+    assert "Đạt" not in page.text
+    for address in writes(plan):
+        assert officer.get(address).status_code == 403, address
 
 
 def test_it_forbids_writes_to_a_viewer(plan, reader):

@@ -941,12 +941,13 @@ def test_it_refuses_rows_outside_a_limited_users_scope(tmp_path, phong_tho):
 
     messages = [str(p) for p in plan.problems]
     assert (
-        "trang Số liệu năm, dòng 2, cột A (Mã số HTX): HTX HTX-07 ngoài phạm vi quản lý "
-        "của bạn" in messages
+        # Out of the territory, the cooperative looks missing (nothing says it exists).
+        "trang Số liệu năm, dòng 2, cột A (Mã số HTX): không có HTX mã HTX-07 trong trang HTX "
+        "của tệp hay trong sổ" in messages
     )
     assert (
-        "trang OCOP, dòng 2, cột A (Mã số HTX): HTX HTX-08 ngoài phạm vi quản lý của bạn"
-        in messages
+        "trang OCOP, dòng 2, cột A (Mã số HTX): không có HTX mã HTX-08 trong trang HTX của tệp "
+        "hay trong sổ" in messages
     )
     assert len(messages) == 2  # HTX-09 lies in Xã Phong Thổ, the officer's commune
 
