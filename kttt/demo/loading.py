@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 
 from kttt.accounts.models import Membership, Role
 from kttt.areas.models import Succession
@@ -30,6 +31,7 @@ from kttt.areas.reference import REFORM_DAY
 from kttt.areas.services import record_succession, unit_at
 from kttt.demo.seed import load_phong_tho_execution, load_phong_tho_plan
 from kttt.plans.models import ImplementingUnit
+from kttt.plans.units import carried_on_by
 from kttt.registry import services
 from kttt.registry.models import Entity, Grade, Kind, OcopLevel, Sector, Status
 
@@ -296,13 +298,16 @@ def load(password: str | None = None) -> tuple[str, list[tuple[str, str]]]:
             is_superuser=role == Role.ADMIN,
         )
         unit_name = department or ("UBND xã Phong Thổ" if role == Role.COMMUNE else "")
+        # The district's offices ended on 30/06/2025: the account works today for the unit
+        # that carries on its office's plan work (the recorded transfer).
+        unit = ImplementingUnit.objects.filter(name=unit_name).first()
         Membership.objects.create(
             user=user,
             role=role,
             area_code=area,
             department=department,
             cooperative=coops[0] if role == Role.COOPERATIVE else None,
-            implementing_unit=ImplementingUnit.objects.filter(name=unit_name).first(),
+            implementing_unit=carried_on_by(unit, timezone.localdate()) if unit else None,
         )
         accounts.append((username, str(Role(role).label)))
     return password, accounts

@@ -299,6 +299,26 @@ def _changes_since(transfer: UnitTransfer, unit: ImplementingUnit) -> list[str]:
 
 
 @transaction.atomic
+def carried_on_by(unit: ImplementingUnit, on: dt.date) -> ImplementingUnit:
+    """The unit that carries `unit`'s work on `on`: the unit itself while valid, else a
+    successor of its standing (not undone) transfer, followed forward: one of the same kind
+    (an office's work goes on in an office; a commune named for one activity does not take
+    the office's place), the first recorded otherwise. A unit that ended with no transfer
+    recorded is its own answer."""
+    seen: set[int] = set()
+    while unit.valid_to is not None and unit.valid_to < on and unit.pk not in seen:
+        seen.add(unit.pk)
+        transfer = unit.transfers_out.filter(undone_at__isnull=True).order_by("-pk").first()
+        successors = sorted(transfer.successors.all(), key=lambda u: u.pk) if transfer else []
+        successor = next((u for u in successors if u.kind == unit.kind), None) or next(
+            iter(successors), None
+        )
+        if successor is None:
+            break
+        unit = successor
+    return unit
+
+
 def undo_transfer(*, transfer: UnitTransfer, user: Any = None) -> None:
     """Put back exactly what `transfer` moved and reopen its unit. Refused when anything it
     moved changed since (an activity edited, marked done, moved or deleted; a task's lead or

@@ -139,3 +139,20 @@ def test_the_indicators_command_gives_the_plans_figures(demo, capsys):
         19000,
         25500,
     ]
+
+
+def test_the_demo_offices_work_for_the_units_that_took_over_their_work(demo):
+    """The district's offices ended on 30/06/2025; their demo accounts work today for the
+    provincial departments that received their open work (kttt/demo/seed.py)."""
+    from kttt.accounts.models import Membership
+
+    units = dict(
+        Membership.objects.filter(user__username__in=["tonghop", "phongnn", "phongkt"]).values_list(
+            "user__username", "implementing_unit__name"
+        )
+    )
+    assert units == {
+        "tonghop": "Sở Tài chính tỉnh Lai Châu",
+        "phongnn": "Sở Nông nghiệp và Môi trường tỉnh Lai Châu",
+        "phongkt": "Sở Công Thương tỉnh Lai Châu",
+    }
