@@ -31,6 +31,7 @@ from kttt.accounts.models import Membership, Role
 from kttt.areas.models import Succession
 from kttt.plans import activities
 from kttt.plans.models import ImplementingUnit, Plan, Target, Task
+from kttt.plans.units import end_unit
 from kttt.registry import services
 from tests import factories
 from tests.web import PLAIN_STORAGES, client_for, coop, person, today
@@ -153,6 +154,13 @@ MATRIX: dict[str, tuple[str, str, str]] = {
         OWN_REGISTRY,
     ),
     "execution:my_work": ("get", "/thuc-hien/viec-cua-toi/", READ_ALL),
+    "execution:unit_list": ("get", "/thuc-hien/don-vi/", READ_ALL),
+    "execution:unit_end": ("get", "/thuc-hien/don-vi/{unit}/ket-thuc/", ADMIN_ONLY),
+    "execution:transfer_undo": (
+        "post",
+        "/thuc-hien/don-vi/chuyen-giao/{transfer}/hoan-tac/",
+        ADMIN_ONLY,
+    ),
 }
 
 
@@ -241,6 +249,12 @@ def world(phong_tho, settings, tmp_path):
     administrator = person(Role.ADMIN)
     administrator.is_staff = administrator.is_superuser = True  # as `kttt createuser` makes it
     administrator.save(update_fields=["is_staff", "is_superuser"])
+    old_office = ImplementingUnit.objects.create(name="Phòng Tư pháp", kind="department")
+    transfer = end_unit(
+        unit=old_office,
+        date=dt.date(2025, 6, 30),
+        successors=[ImplementingUnit.objects.create(name="Sở Tư pháp", kind="department")],
+    )
     people = {
         "admin": administrator,
         "planning": person(Role.PLANNING, "109"),
@@ -261,6 +275,8 @@ def world(phong_tho, settings, tmp_path):
         "link": link.pk,
         "ocop": product.pk,
         "succession": Succession.objects.first().pk,
+        "unit": nn.pk,
+        "transfer": transfer.pk,
         "year": year,
     }
     return people, keys

@@ -42,6 +42,7 @@ from kttt.plans.models import (
     Plan,
     Target,
     Task,
+    UnitTransfer,
 )
 from kttt.plans.queries import plan_area_date, plan_in_force
 
@@ -353,3 +354,32 @@ def access_link(
         raise Http404
     link.entity = entity
     return link
+
+
+# --- implementing units through time -----------------------------------------------------
+
+
+def may_manage_units(request_or_user: object) -> bool:
+    """Ending an implementing unit and undoing a transfer: administrators, like the
+    administrative units and their successions."""
+    return scope_of(request_or_user).can_manage_units()
+
+
+def access_unit(request_or_user: object, pk: int, *, write: bool = False) -> ImplementingUnit:
+    """An implementing unit (offices and committees are no one's secret: every user reads
+    them); 404 when missing, with write=True 403 unless the user manages units."""
+    unit = ImplementingUnit.objects.filter(pk=pk).first()
+    if unit is None:
+        raise Http404
+    if write and not may_manage_units(request_or_user):
+        raise PermissionDenied
+    return unit
+
+
+def access_transfer(request_or_user: object, pk: int, *, write: bool = False) -> UnitTransfer:
+    transfer = UnitTransfer.objects.select_related("unit").filter(pk=pk).first()
+    if transfer is None:
+        raise Http404
+    if write and not may_manage_units(request_or_user):
+        raise PermissionDenied
+    return transfer

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from kttt.plans.views import activities, budget, links, my_work, tasks
+from kttt.plans.views import activities, budget, links, my_work, tasks, units
 
 app_name = "execution"
 
@@ -43,4 +43,7 @@ urlpatterns = [
         name="value_chain_derive",
     ),
     path("viec-cua-toi/", my_work.my_work, name="my_work"),
+    path("don-vi/", units.unit_list, name="unit_list"),
+    path("don-vi/<int:pk>/ket-thuc/", units.unit_end, name="unit_end"),
+    path("don-vi/chuyen-giao/<int:pk>/hoan-tac/", units.transfer_undo, name="transfer_undo"),
 ]
