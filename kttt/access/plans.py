@@ -91,16 +91,14 @@ class Rights:
         return self._inside[key]
 
     def _area_holds_mine(self, plan: Plan) -> bool:
+        """Does the territory of one of the user's areas (read today, like every person's
+        area) lie inside the plan's area, read at the end of its first year or today?"""
         for on in (plan_area_date(plan), today()):
             plan_area = self.scope.area_at(plan.area_code, on)
             if plan_area is None:
                 continue
-            for m in self.scope.memberships:
-                if not m.area_code or m.role in (Role.ADMIN, Role.COOPERATIVE):
-                    continue
-                mine = self.scope.area_at(m.area_code, on)
-                if mine is not None and area_inside(mine, plan_area):
-                    return True
+            if any(area_inside(mine, plan_area) for _m, mine in self.scope.areas):
+                return True
         return False
 
     @cached_property
@@ -239,10 +237,14 @@ def tasks_open_to(request_or_user: object) -> QuerySet[Task]:
     return tasks if r.scope.is_admin else tasks.filter(plan_id__in=r.plans_open)
 
 
-def access_task(request_or_user: object, pk: int) -> Task:
+def access_task(request_or_user: object, pk: int, *, write: bool = False) -> Task:
+    """A task of a plan the user may open, else 404; with write=True also 403 unless the
+    user may change the plan (tasks are the plan's structure)."""
     task = tasks_open_to(request_or_user).filter(pk=pk).first()
     if task is None:
         raise Http404
+    if write and not may_write_plan(request_or_user, task.plan):
+        raise PermissionDenied
     return task
 
 

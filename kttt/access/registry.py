@@ -13,21 +13,23 @@ from django.utils.translation import gettext as _
 
 from kttt.access.scope import FIGURE_WRITERS, REGISTRY_WRITERS, Scope, scope_of, today
 from kttt.accounts.models import Role
-from kttt.areas.services import located_in_q
+from kttt.areas.models import Unit
 from kttt.registry.models import Entity
 from kttt.registry.queries import current_locations
 
 
 def _entity_filter(scope: Scope, roles: Collection[str]) -> Q | None:
-    """Entities reached through memberships of the given roles; None means every one."""
-    if scope.is_admin:
+    """Entities reached through memberships of the given roles: located today in the
+    territory (`Scope.territory_q`, the same question as `Scope.covers`), or the
+    representative's cooperative. None means every one."""
+    territory = scope.territory_q(roles)
+    if territory is None:
         return None
+    units = Unit.objects.filter(territory).values("pk")
+    located = current_locations(today()).filter(unit__in=units, entity=OuterRef("pk"))
     condition = Q(pk__in=[])
-    rows = current_locations(today())
-    for m, area in scope.areas:
-        if m.role in roles:
-            in_area = rows.filter(located_in_q(area), entity=OuterRef("pk"))
-            condition |= Q(Exists(in_area))
+    if any(m.role in roles for m, _area in scope.areas):
+        condition |= Q(Exists(located))
     for m in scope.memberships:
         if m.role == Role.COOPERATIVE and m.role in roles and m.cooperative_id:
             condition |= Q(pk=m.cooperative_id)
@@ -77,3 +79,14 @@ def code_taken_message(request_or_user: object, code: str) -> str:
         "Không dùng được mã số HTX %(code)s. Nếu đây là HTX trên địa bàn của bạn, "
         "hãy liên hệ quản trị hệ thống."
     ) % {"code": code}
+
+
+def visible_codes(request_or_user: object, codes: Collection[str]) -> set[str]:
+    """The codes among `codes` of the entities the user may see (one query): a list of
+    cooperatives shown to a user (a data check's) names no other."""
+    wanted = set(codes)
+    if not wanted:
+        return set()
+    return set(
+        entities_visible_to(request_or_user).filter(code__in=wanted).values_list("code", flat=True)
+    )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from kttt.access.plans import access_plan, reads_plan_in_full
+from kttt.access.registry import visible_codes
 from kttt.access.scope import access_area
 from kttt.indicators.engine import compute, series
 from kttt.lib.errors import Refusal
@@ -83,10 +84,19 @@ def _area(request: HttpRequest, year: int) -> str:
     return code
 
 
+def _only_visible(request: HttpRequest, result: dict[str, Any]) -> dict[str, Any]:
+    """A data check names only the cooperatives the user may see; `count` stays the
+    number of all, as on the checks page."""
+    codes = visible_codes(request, [c for check in result["checks"] for c in check["entities"]])
+    for check in result["checks"]:
+        check["entities"] = [c for c in check["entities"] if c in codes]
+    return result
+
+
 @api_view
 def indicators(request: HttpRequest) -> dict[str, Any]:
     year = _year(request)
-    return compute(year, _area(request, year), _kind(request))
+    return _only_visible(request, compute(year, _area(request, year), _kind(request)))
 
 
 @api_view
@@ -95,7 +105,8 @@ def indicator_series(request: HttpRequest) -> list[Any]:
     if first > last or last - first >= MAX_SERIES_YEARS:
         raise BadRequest(_("Khoảng năm không hợp lệ (tối đa %(n)s năm).") % {"n": MAX_SERIES_YEARS})
     area = _area(request, first)
-    _area(request, last)
+    for year in range(first + 1, last + 1):  # a code may name other units in other years
+        _area(request, year)
     return series(first, last, area, _kind(request))
 
 

@@ -119,8 +119,12 @@ def successors(unit: Unit, on: dt.date) -> tuple[set[int], bool]:
         seen.add(current.pk)
         assert current.valid_to is not None
         territory = descendant_ids(current, current.valid_to)
+        # Successions after its end only: an earlier one inside the district (two of its
+        # communes merged in 2020) or at its edge is not where its territory went.
         used = (
-            Succession.objects.filter(old_units__in=territory)
+            Succession.objects.filter(
+                old_units__in=territory, date__gt=current.valid_to, date__lte=on
+            )
             .distinct()
             .prefetch_related("old_units", "new_units")
         )
@@ -152,7 +156,7 @@ def resolve_area(raw: str | int, on: dt.date) -> Area:
         raise AreaError(_("Mã đơn vị hành chính “%(code)s” không hợp lệ.") % {"code": raw})
     unit = unit_at(digits, on)
     if unit is not None:
-        absorbed, split = predecessors([unit])
+        absorbed, split = predecessors([unit], on)
         return Area(
             unit.code, unit.name, on, on, (unit.pk,), split, unit, absorbed=tuple(sorted(absorbed))
         )
@@ -164,7 +168,7 @@ def resolve_area(raw: str | int, on: dt.date) -> Area:
         )
     assert ended.valid_to is not None
     found, approximate = successors(ended, on)
-    absorbed, split = predecessors(Unit.objects.filter(pk__in=found))
+    absorbed, split = predecessors(Unit.objects.filter(pk__in=found), on)
     notes: tuple[str, ...] = ()
     if not found:
         notes = (
@@ -193,9 +197,10 @@ def _under(unit: Unit, ids: set[int]) -> bool:
     return unit.pk in ids or unit.district_id in ids or unit.province_id in ids
 
 
-def predecessors(units: Iterable[Unit]) -> tuple[set[int], bool]:
+def predecessors(units: Iterable[Unit], on: dt.date) -> tuple[set[int], bool]:
     """The ended units whose territory went into `units` (or into units below them)
-    through the recorded successions, followed backwards; and whether one of them was split
+    through the successions recorded up to `on`, followed backwards (a unit read in 2021 has
+    not yet absorbed what it takes in 2023); and whether one of them was split
     (its territory also went into a unit outside), which makes an area built on them
     approximate. An old unit that lives on after the succession keeps its own territory;
     an old unit of a higher level than the new ones (a district succeeded by communes) is
@@ -209,7 +214,7 @@ def predecessors(units: Iterable[Unit]) -> tuple[set[int], bool]:
             Q(pk__in=frontier) | Q(district__in=frontier) | Q(province__in=frontier)
         )
         used = (
-            Succession.objects.filter(new_units__in=below.values("pk"))
+            Succession.objects.filter(new_units__in=below.values("pk"), date__lte=on)
             .distinct()
             .prefetch_related("old_units", "new_units")
         )
@@ -243,12 +248,30 @@ def describe_territory(area: Area) -> str:
 
 def territory_changed(before: Area, after: Area) -> bool:
     """Do two readings of a selector (e.g. 31/12/2024 and 31/12/2025) cover different
-    territories? Different units, or units that took in territory in between."""
+    territories? Different units, units that took in territory in between, or a succession
+    in between that moved territory across the area's edge (a unit of the area gave part of
+    its land to one outside). A reorganisation wholly inside the area (communes of a
+    province merged) changes nothing."""
     if before.code == COUNTRY and after.code == COUNTRY:
         return False
     if set(before.roots) != set(after.roots):
         return True
-    return bool(set(after.absorbed) - set(before.absorbed))
+    if set(after.absorbed) - set(before.absorbed):
+        return True
+    inside_before, inside_after = set(before.territory), set(after.territory)
+    touching = Q(old_units__in=Unit.objects.filter(unit_in_territory_q(before)).values("pk"))
+    touching |= Q(new_units__in=Unit.objects.filter(unit_in_territory_q(after)).values("pk"))
+    between = (
+        Succession.objects.filter(touching, date__gt=before.as_of, date__lte=after.as_of)
+        .prefetch_related("old_units", "new_units")
+        .distinct()
+    )
+    for succession in between:
+        olds = [_under(u, inside_before) for u in succession.old_units.all()]
+        news = [_under(u, inside_after) for u in succession.new_units.all()]
+        if (any(olds) or any(news)) and not (all(olds) and all(news)):
+            return True
+    return False
 
 
 def unit_in_area_q(area: Area) -> Q:

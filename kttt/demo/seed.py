@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from kttt.plans.models import Comparison, Plan, Schedule, Target
 
@@ -493,7 +494,7 @@ def load_phong_tho_execution(plan: Plan, coops: list[Any]) -> None:
                     amount=Decimal(amount) * share,
                     document=f"{year}/{code[-1]}/{source_name[-4:]}",
                 )
-    today = dt.date.today()  # noqa: DTZ011 - the demo's statuses, not a moment
+    today = timezone.localdate()  # the demo's statuses, as every page reads "today"
     saved: dict[str, Any] = {}
     later: list[tuple[dict[str, Any], list[Any]]] = []
     for (

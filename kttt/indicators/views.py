@@ -199,18 +199,20 @@ def visible_names(scope: Scope, codes: Iterable[str]) -> dict[str, str]:
 
 
 def findings(scope: Scope, checks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The data checks with a badge each and their cooperatives: a link for those the
-    user may open, the bare code for the others."""
+    """The data checks with a badge each and the cooperatives the user may open (a link
+    each); those outside its territory are only counted, never named."""
     names = visible_names(scope, (code for check in checks for code in check["entities"]))
     out = []
     for check in checks:
         label, css = SEVERITY.get(check["severity"], (check["severity"], ""))
+        listed = [(code, names[code]) for code in check["entities"] if code in names]
         out.append(
             {
                 **check,
                 "severity_label": label,
                 "severity_class": css,
-                "listed": [(code, names.get(code)) for code in check["entities"]],
+                "listed": listed,
+                "hidden": len(check["entities"]) - len(listed),
             }
         )
     return out

@@ -1,6 +1,7 @@
 """Writes to plans, their targets and a plan's copy to a new period, one transaction each.
 The web forms call these; an API or a command must call the same functions."""
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
@@ -11,6 +12,7 @@ from kttt.areas.services import AreaError, resolve_area
 from kttt.lib.dates import year_end
 from kttt.plans.evaluation import PlanError
 from kttt.plans.models import FundSource, Plan, Target, Task
+from kttt.plans.units import carried_on_by
 
 PLAN_FIELDS = (
     "name",
@@ -72,24 +74,30 @@ def _shifted(year: int, offset: int, plan: Plan) -> int:
 
 def _copy_tasks(source: Plan, new: Plan) -> None:
     """The tasks and solutions: text, units, the period moved with the plan and kept inside
-    it, the targets they serve found by code in the new plan."""
+    it, the targets they serve found by code in the new plan. A unit that has ended before
+    the new period gives its place to the unit that took over its work (the district's
+    offices, ended on 30/06/2025, to the province's departments)."""
     offset = new.start_year - source.start_year
     targets = {t.code: t for t in new.targets.all()}
-    old_tasks = source.tasks.prefetch_related("cooperating", "targets").order_by("kind", "order")
-    for old in old_tasks:
+    first_day = dt.date(new.start_year, 1, 1)
+    old_tasks = source.tasks.select_related("responsible").prefetch_related(
+        "cooperating", "targets"
+    )
+    for old in old_tasks.order_by("kind", "order"):
         start = _shifted(old.start_year, offset, new)
+        lead = old.responsible
         task = Task.objects.create(
             plan=new,
             kind=old.kind,
             code=old.code,
             title=old.title,
             text=old.text,
-            responsible_id=old.responsible_id,
+            responsible=carried_on_by(lead, first_day) if lead is not None else None,
             start_year=start,
             end_year=max(start, _shifted(old.end_year, offset, new)),
             order=old.order,
         )
-        task.cooperating.set(old.cooperating.all())
+        task.cooperating.set({carried_on_by(u, first_day) for u in old.cooperating.all()})
         task.targets.set([targets[t.code] for t in old.targets.all() if t.code in targets])
 
 

@@ -222,3 +222,70 @@ def test_it_reads_status_at_the_reference_date(phong_tho):
 def test_it_selects_the_whole_country(world):
     assert codes("VN", 2021) == ["SSH", "THENSIN", "TOWN"]
     assert resolve_area("vn", D(2021, 12, 31)).name == "Toàn quốc"
+
+
+# --- successions read at their dates (a reviewer's counterexamples) --------------------
+
+
+def test_a_successor_is_taken_only_from_successions_after_the_end(phong_tho):
+    """A 2020 boundary change where Xã Mù Sang (109) gave land to Xã Bản Bo (Tam Đường)
+    is not where Huyện Phong Thổ's territory went on 01/7/2025."""
+    record_succession(
+        date=D(2020, 1, 1), old_codes=["3568"], new_codes=["3568", "3424"], only_old_territory=False
+    )
+    record_succession(
+        date=D(2025, 7, 1), old_codes=["3424"], new_codes=["3424"], only_old_territory=True
+    )
+    roots = {Unit.objects.get(pk=pk).name for pk in resolve_area("109", D(2025, 12, 31)).roots}
+    assert "Xã Bản Bo" not in roots
+    assert len(roots) == 5
+
+
+@pytest.fixture
+def absorbed_in_2023(phong_tho):
+    """Made up for the test: Xã Thử (99001) of Huyện Phong Thổ ended on 31/12/2022 and
+    went into Xã Mù Sang, which lived on."""
+    test_unit = Unit.objects.create(
+        code="99001",
+        name="Xã Thử",
+        level="commune",
+        division_type="xã",
+        parent=phong_tho.phong_tho,
+        valid_to=D(2022, 12, 31),
+    )
+    record_succession(
+        date=D(2023, 1, 1), old_codes=["99001"], new_codes=["3568"], only_old_territory=True
+    )
+    return test_unit
+
+
+def test_a_unit_read_before_it_absorbed_another_has_not_absorbed_it(absorbed_in_2023):
+    from kttt.areas.services import territory_changed
+
+    assert resolve_area("3568", D(2021, 12, 31)).absorbed == ()
+    assert resolve_area("3568", D(2023, 12, 31)).absorbed == (absorbed_in_2023.pk,)
+    reading = {y: resolve_area("3568", D(y, 12, 31)) for y in (2021, 2022, 2023, 2024)}
+    assert not territory_changed(reading[2021], reading[2022])
+    assert territory_changed(reading[2022], reading[2023])
+    assert not territory_changed(reading[2023], reading[2024])
+
+
+def test_a_unit_that_gave_land_away_has_changed_territory(phong_tho):
+    from kttt.areas.services import territory_changed
+
+    record_succession(
+        date=D(2023, 3, 1), old_codes=["3568"], new_codes=["3568", "3571"], only_old_territory=False
+    )
+    before, after = resolve_area("3568", D(2022, 12, 31)), resolve_area("3568", D(2023, 12, 31))
+    assert territory_changed(before, after)
+    # Inside the district nothing crossed its edge.
+    assert not territory_changed(
+        resolve_area("109", D(2022, 12, 31)), resolve_area("109", D(2023, 12, 31))
+    )
+
+
+def test_a_reorganisation_inside_a_province_leaves_its_territory_alone(phong_tho):
+    from kttt.areas.services import territory_changed
+
+    before, after = resolve_area("12", D(2024, 12, 31)), resolve_area("12", D(2025, 12, 31))
+    assert not territory_changed(before, after)

@@ -293,6 +293,22 @@ def test_it_lists_only_the_cooperatives_the_user_may_see(officer, mine, u):
     assert "ngoài phạm vi xem" in response.text
 
 
+def test_it_counts_but_never_names_a_checked_cooperative_outside_the_territory(officer, mine, u):
+    """In 2021 HTX 0501 was in Thị trấn Phong Thổ without a report; it has since moved to
+    Dào San: the check counts it for 2021, but the officer of Xã Phong Thổ no longer sees it,
+    so neither the page nor the API names it."""
+    moved = coop("0501", u.tt_phong_tho, u.xa_phong_tho, name="HTX Đã chuyển đi")
+    services.move_entity(entity=moved, unit=u.dao_san_new, date=D(2025, 8, 1), source="test")
+    page = officer.get("/chi-tieu/kiem-tra/", {"year": "2021", "area": "03549"})
+    assert "1 HTX đang hoạt động chưa có số liệu năm." in page.text
+    assert "0501" not in page.text
+    assert "(1 HTX ngoài phạm vi xem)" in page.text
+    api = officer.get("/api/v1/indicators", {"year": "2021", "area": "03549"}).json()
+    missing = next(c for c in api["checks"] if c["rule"] == "missing_report")
+    assert missing["count"] == 1
+    assert missing["entities"] == []
+
+
 def test_it_answers_404_for_an_unknown_indicator(officer, mine):
     assert officer.get("/chi-tieu/khong_co/", {"year": "2021"}).status_code == 404
 

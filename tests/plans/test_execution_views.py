@@ -29,6 +29,7 @@ from kttt.plans.models import (
     Disbursement,
     EvidenceFile,
     FundSource,
+    ImplementingUnit,
     Plan,
     Target,
     Task,
@@ -766,3 +767,22 @@ def test_the_demo_plan_carries_its_own_text_and_responsibilities(tmp_path, setti
     page = client_for(person(Role.PLANNING, "109")).get("/thuc-hien/").content.decode()
     assert "Phân công thực hiện" in page
     assert "liên kết xuất khẩu hàng hóa nông sản qua cửa khẩu ma Lù Thàng" in page
+
+
+def test_a_copied_task_goes_to_the_unit_that_took_over_an_ended_one(w):
+    """Phòng Nông nghiệp leads III.3.a; it ends on 30/06 of this year and its work passes to
+    a provincial department: the next period's copy names the department, not the office."""
+    from kttt.plans.units import end_unit
+
+    last_day = dt.date(w.year, 6, 30)
+    so = ImplementingUnit.objects.create(
+        name="Sở Nông nghiệp và Môi trường",
+        kind="department",
+        valid_from=last_day + dt.timedelta(days=1),
+    )
+    Activity.objects.filter(unit=w.nn).delete()  # no work of its own after its end
+    end_unit(unit=w.nn, date=last_day, successors=[so])
+    Task.objects.filter(pk=w.task.pk).update(responsible=w.nn)  # as the old plan had it
+    new = services.copy_plan(plan=w.plan, name="Kỳ sau", start_year=w.year + 2, end_year=w.year + 6)
+    assert new.tasks.get(code="III.3.a").responsible == so
+    assert new.tasks.get(code="III.4.c").responsible == w.kt  # still in office: kept

@@ -20,6 +20,7 @@ from django.core.management import CommandError, call_command
 from kttt.access.registry import entities_writable_by
 from kttt.access.scope import Scope
 from kttt.accounts.models import Role
+from kttt.registry import services
 from kttt.registry.excel import plan_import
 from kttt.registry.models import (
     AuditEntry,
@@ -1122,3 +1123,28 @@ def test_it_shows_out_of_scope_rows_to_a_commune_officer(client, tmp_path, media
 
     assert "xã mã 03571 ngoài phạm vi quản lý của bạn" in page
     assert "Xác nhận nhập" not in page
+
+
+@pytest.mark.django_db
+def test_an_officer_re_imports_a_cooperative_that_came_from_outside_its_territory(tmp_path):
+    """Founded in 2015 in Xã Vàng Ma Chải (now part of Sì Lở Lầu), moved in 2020 into Thị
+    trấn Phong Thổ, on 01/7/2025 into Xã Phong Thổ: the officer of Xã Phong Thổ sees it and
+    its export names the commune it was founded in. Re-importing that export places nobody:
+    accepted. Moving it back to Vàng Ma Chải is a placement outside the territory: refused."""
+    from kttt.registry.excel import export_workbook
+    from tests.web import REFORM
+
+    units = factories.units()
+    moved = factories.entity("MOVED-IN", factories.unit("3562"), established=dt.date(2015, 1, 1))
+    services.move_entity(entity=moved, unit=units.tt_phong_tho, date=dt.date(2020, 5, 1))
+    services.move_entity(entity=moved, unit=units.xa_phong_tho, date=REFORM)
+    factories.yearly(moved, 2019, members=7)
+    officer = Scope.of(factories.user_with_role(Role.COMMUNE, area_code="3549"))
+    exported = tmp_path / "export.xlsx"
+    export_workbook(Entity.objects.filter(code="MOVED-IN"), exported)
+
+    assert [str(p) for p in plan_import(exported, officer).problems] == []
+    back = standard(tmp_path, htx_rows=[htx("MOVED-IN", commune="3562", established="01/01/2016")])
+    assert [str(p) for p in plan_import(back, officer).problems] == [
+        "trang HTX, dòng 2, cột D (Mã xã): xã mã 03562 ngoài phạm vi quản lý của bạn"
+    ]

@@ -449,11 +449,28 @@ def test_it_shows_vietnamese_errors_next_to_fields(officer, u, mine):
     assert 'class="error"' in response.text
 
 
+def test_it_does_not_say_that_a_code_of_another_territory_exists(officer, u):
+    """Creating a cooperative with the code of one in Dào San: the officer of Xã Phong Thổ
+    is told the code cannot be used, not that it is in the registry."""
+    factories.entity("0909", u.mu_sang, established=D(2016, 1, 1))
+    response = officer.post("/them-htx/", entity_post(u.xa_phong_tho, code="0909"))
+    assert response.status_code == 400
+    assert response.context["form"].errors["code"] == [
+        "Không dùng được mã số HTX 0909. Nếu đây là HTX trên địa bàn của bạn, hãy liên hệ quản "
+        "trị hệ thống."
+    ]
+    assert "đã có trong sổ" not in response.text
+
+
 def test_it_refreshes_communes_for_a_date(officer, u):
     before = officer.get(reverse("registry:commune_options"), {"established_on": "01/01/2020"})
     after = officer.get(reverse("registry:commune_options"), {"established_on": "01/01/2026"})
     assert "Xã Phong Thổ (03549)" in after.text
-    assert "Xã Phong Thổ" not in before.text  # the officer's area holds no commune in 2020
+    assert "Xã Phong Thổ" not in before.text  # Xã Phong Thổ did not exist in 2020
+    # ... but the communes that went into it did: they are the officer's territory then.
+    assert "Thị trấn Phong Thổ (03549, đến 30/06/2025)" in before.text
+    assert "Xã Huổi Luông (03490, đến 30/06/2025)" in before.text
+    assert "Xã Mù Sang" not in before.text  # went into Dào San, not Xã Phong Thổ
     admin_options = (
         client_for(admin())
         .get(reverse("registry:commune_options"), {"established_on": "01/01/2020"})

@@ -1,7 +1,7 @@
 """Implementing units through time (docs/plan-execution.md): the list with their validity
-and recorded transfers for every reader of plans; ending a unit with the units that take
-over its open work, and undoing a transfer, for administrators (`kttt units` does the same
-from the command line)."""
+and recorded transfers for every signed-in user (offices and committees are public bodies);
+ending a unit with the units that take over its open work, and undoing a transfer, for
+administrators (`kttt units` does the same from the command line)."""
 
 from collections import Counter
 

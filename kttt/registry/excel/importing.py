@@ -343,6 +343,25 @@ class Importer:
             self.placeable[(unit.pk, on)] = self.scope.covers(unit, on)
         return self.placeable[(unit.pk, on)]
 
+    def keeps_first_place(self, entity: Entity | None, unit: Unit, day: dt.date) -> bool:
+        """Does the row repeat where an existing entity was founded? Then it puts nobody
+        anywhere: an officer re-imports its own export, where a cooperative that moved into
+        its territory from outside still shows the commune it was founded in."""
+        if entity is None:
+            return False
+        first = next(iter(self.known.locations.get(entity.pk, [])), None)
+        return first is not None and first.unit_id == unit.pk and first.valid_from == day
+
+    def already_there(self, entity: Entity, unit: Unit, day: dt.date) -> bool:
+        """Is an existing entity recorded in `unit` on `day`? Then a yearly row's commune
+        moves nobody (the year's commune of a cooperative that came from outside)."""
+        rows = self.known.locations.get(entity.pk, []) if entity.pk is not None else []
+        current = None
+        for location in rows:
+            if location.valid_from <= day:
+                current = location
+        return current is not None and current.unit_id == unit.pk
+
     def may_write(self, entity: Entity) -> bool:
         return self.known.writable is None or entity.pk is None or entity.pk in self.known.writable
 
@@ -402,7 +421,11 @@ class Importer:
         unit = None
         if not commune_blank and day is not None:
             unit = rows.parse(row, values, "commune", self.communes.at, on=day)
-            if unit is not _INVALID and not self.may_place(unit, day):
+            if (
+                unit is not _INVALID
+                and not self.keeps_first_place(existing, unit, day)
+                and not self.may_place(unit, day)
+            ):
                 self.out_of_scope(rows, row, "commune", _("xã mã %(code)s") % {"code": unit.code})
         if existing is not None and not self.may_write(existing):
             if self.may_see(existing):
@@ -643,7 +666,11 @@ class Importer:
             unit = None
             if not validation.is_blank(values.get("commune")):
                 unit = rows.parse(row, values, "commune", self.communes.at, on=year_end(year))
-                if unit is not _INVALID and not self.may_place(unit, year_end(year)):
+                if (
+                    unit is not _INVALID
+                    and not self.already_there(entity, unit, year_end(year))
+                    and not self.may_place(unit, year_end(year))
+                ):
                     self.out_of_scope(
                         rows, row, "commune", _("xã mã %(code)s") % {"code": unit.code}
                     )
