@@ -36,8 +36,17 @@ def command(year, area):
 
 
 def test_it_counts_both_foundations_of_the_reform_year(demo):
+    from kttt.indicators.explain import explain
+
     result = command(2025, "109")
     assert result["indicators"]["coops_new"] == 2
+    founded = {
+        r["name"]: r["established_on"] for r in explain(2025, "109", "htx", "coops_new")["rows"]
+    }
+    assert founded == {
+        "HTX Sâm Lai Châu Mù Sang (minh họa)": "2025-03-10",
+        "HTX Nông nghiệp xanh Dào San (minh họa)": "2025-09-05",
+    }
     assert result["area"]["as_of"] == "2025-12-31"
     assert result["area"]["approximate"] is True  # Sin Suối Hồ took Thèn Sin from Tam Đường
 

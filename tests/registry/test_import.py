@@ -1148,3 +1148,16 @@ def test_an_officer_re_imports_a_cooperative_that_came_from_outside_its_territor
     assert [str(p) for p in plan_import(back, officer).problems] == [
         "trang HTX, dòng 2, cột D (Mã xã): xã mã 03562 ngoài phạm vi quản lý của bạn"
     ]
+
+
+@pytest.mark.django_db
+def test_it_does_not_say_that_a_code_of_another_territory_exists(tmp_path, phong_tho):
+    """A new row whose code is a cooperative of Dào San, imported by the officer of Xã
+    Phong Thổ: the code cannot be used; where it is, and that it is, is not said."""
+    factories.entity("HTX-DS", phong_tho.mu_sang, established=dt.date(2016, 1, 1))
+    officer = Scope.of(factories.user_with_role(Role.COMMUNE, area_code="3549"))
+    path = standard(tmp_path, htx_rows=[htx("HTX-DS", commune="3549", established="01/08/2025")])
+    assert [str(p) for p in plan_import(path, officer).problems] == [
+        "trang HTX, dòng 2, cột A (Mã số HTX): Không dùng được mã số HTX HTX-DS. Nếu đây là "
+        "HTX trên địa bàn của bạn, hãy liên hệ quản trị hệ thống."
+    ]
