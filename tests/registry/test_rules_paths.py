@@ -201,6 +201,21 @@ CASES = {
             "được xếp loại năm 2024 (để trống)"
         ),
     ),
+    "more trained workers than workers": Case(
+        setup=coop,
+        service=lambda u, e: services.save_yearly(
+            entity=e, year=2021, values={"workers": 3, "workers_trained": 4}
+        ),
+        form=lambda u, e: (
+            reverse("registry:yearly_create", args=[CODE]),
+            {"year": "2021", "workers": "3", "workers_trained": "4"},
+        ),
+        sheets=lambda u, e: {
+            "HTX": [HTX_HEADER],
+            "Số liệu năm": [YEARLY_HEADER, yearly(CODE, 2021, workers=3, workers_trained=4)],
+        },
+        message=lambda: "lao động qua đào tạo (4) nhiều hơn lao động thường xuyên (3)",
+    ),
     "5-star OCOP at the provincial level": Case(
         setup=coop,
         service=lambda u, e: services.save_ocop(
