@@ -193,8 +193,34 @@ def resolve_area(raw: str | int, on: dt.date) -> Area:
 _RANK = {Level.PROVINCE: 0, Level.DISTRICT: 1, Level.COMMUNE: 2}
 
 
-def _under(unit: Unit, ids: set[int]) -> bool:
-    return unit.pk in ids or unit.district_id in ids or unit.province_id in ids
+@dataclass(frozen=True)
+class _Part:
+    """A unit of a succession, read as plain values: a province's reorganisation lists
+    hundreds of them, and model instances would cost more than the queries."""
+
+    pk: int
+    district_id: int | None
+    province_id: int | None
+    valid_to: dt.date | None
+    rank: int
+
+    def under(self, ids: set[int]) -> bool:
+        return self.pk in ids or self.district_id in ids or self.province_id in ids
+
+
+def _parts(succession_ids: Iterable[int]) -> dict[int, tuple[list[_Part], list[_Part]]]:
+    """Succession id -> (old units, new units), in two queries."""
+    parts: dict[int, tuple[list[_Part], list[_Part]]] = {}
+    columns = ("succession_id", "unit_id", "unit__district_id", "unit__province_id")
+    ids = list(succession_ids)
+    for index, through in enumerate((Succession.old_units.through, Succession.new_units.through)):
+        rows = through._default_manager.filter(succession_id__in=ids).values_list(
+            *columns, "unit__valid_to", "unit__level"
+        )
+        for sid, pk, district, province, valid_to, level in rows:
+            part = _Part(pk, district, province, valid_to, _RANK[Level(level)])
+            parts.setdefault(sid, ([], []))[index].append(part)
+    return parts
 
 
 def predecessors(units: Iterable[Unit], on: dt.date) -> tuple[set[int], bool]:
@@ -213,24 +239,20 @@ def predecessors(units: Iterable[Unit], on: dt.date) -> tuple[set[int], bool]:
         below = Unit.objects.filter(
             Q(pk__in=frontier) | Q(district__in=frontier) | Q(province__in=frontier)
         )
-        used = (
-            Succession.objects.filter(new_units__in=below.values("pk"), date__lte=on)
-            .distinct()
-            .prefetch_related("old_units", "new_units")
-        )
+        used = Succession.objects.filter(new_units__in=below.values("pk"), date__lte=on)
+        dates = dict(used.values_list("pk", "date").distinct())
         frontier = set()
-        for succession in used:
-            news = list(succession.new_units.all())
-            rank = max(_RANK[Level(n.level)] for n in news)
-            for old in succession.old_units.all():
-                if _under(old, inside) or old.valid_to is None or old.valid_to >= succession.date:
+        for sid, (olds, news) in sorted(_parts(dates).items()):
+            rank = max((n.rank for n in news), default=_RANK[Level.COMMUNE])
+            for old in olds:
+                if old.under(inside) or old.valid_to is None or old.valid_to >= dates[sid]:
                     continue
-                if _RANK[Level(old.level)] < rank:
+                if old.rank < rank:
                     continue
                 inside.add(old.pk)
                 found.add(old.pk)
                 frontier.add(old.pk)
-                if any(not _under(n, inside) for n in news):
+                if any(not n.under(inside) for n in news):
                     split = True
     return found, split
 
@@ -258,18 +280,19 @@ def territory_changed(before: Area, after: Area) -> bool:
         return True
     if set(after.absorbed) - set(before.absorbed):
         return True
-    inside_before, inside_after = set(before.territory), set(after.territory)
-    touching = Q(old_units__in=Unit.objects.filter(unit_in_territory_q(before)).values("pk"))
-    touching |= Q(new_units__in=Unit.objects.filter(unit_in_territory_q(after)).values("pk"))
-    between = (
-        Succession.objects.filter(touching, date__gt=before.as_of, date__lte=after.as_of)
-        .prefetch_related("old_units", "new_units")
-        .distinct()
+    inside_before = Unit.objects.filter(unit_in_territory_q(before)).values("pk")
+    inside_after = Unit.objects.filter(unit_in_territory_q(after)).values("pk")
+    touching = Succession.objects.filter(
+        Q(old_units__in=inside_before) | Q(new_units__in=inside_after),
+        date__gt=before.as_of,
+        date__lte=after.as_of,
     )
-    for succession in between:
-        olds = [_under(u, inside_before) for u in succession.old_units.all()]
-        news = [_under(u, inside_after) for u in succession.new_units.all()]
-        if (any(olds) or any(news)) and not (all(olds) and all(news)):
+    territory_before, territory_after = set(before.territory), set(after.territory)
+    for olds, news in _parts(touching.values_list("pk", flat=True).distinct()).values():
+        if not (
+            all(o.under(territory_before) for o in olds)
+            and all(n.under(territory_after) for n in news)
+        ):
             return True
     return False
 
