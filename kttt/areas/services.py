@@ -213,6 +213,8 @@ def _parts(succession_ids: Iterable[int]) -> dict[int, tuple[list[_Part], list[_
     parts: dict[int, tuple[list[_Part], list[_Part]]] = {}
     columns = ("succession_id", "unit_id", "unit__district_id", "unit__province_id")
     ids = list(succession_ids)
+    if not ids:
+        return parts
     for index, through in enumerate((Succession.old_units.through, Succession.new_units.through)):
         rows = through._default_manager.filter(succession_id__in=ids).values_list(
             *columns, "unit__valid_to", "unit__level"
