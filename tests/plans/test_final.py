@@ -187,3 +187,18 @@ def test_the_demo_plan_across_the_reform(tmp_path, settings):
     new = next(r for r in result["targets"] if r["code"] == "a_new_coops")
     assert new["by_year"][2025] == 2  # both foundations of the reform year
     assert new["value"] == sum(new["by_year"].values())
+
+
+def test_the_page_shows_the_verdicts_to_who_reads_the_plan(plan, settings):
+    from kttt.accounts.models import Role
+    from tests.web import PLAIN_STORAGES, client_for, person
+
+    settings.STORAGES = PLAIN_STORAGES
+    page = client_for(person(Role.PLANNING, "109")).get(f"/de-an/{plan.pk}/tong-ket/")
+    assert page.status_code == 200
+    assert "Đạt 3/6 chỉ tiêu." in page.text
+    assert "Tổng 2021–2023: 3 HTX, so với 1 HTX mỗi năm × 3 năm = 3 HTX." in page.text
+    assert "Năm 2023: 2 HTX chưa có số liệu năm." in page.text
+    assert "Đã giao 30; đã giải ngân 12,5; còn lại 17,5." in page.text
+    commune = client_for(person(Role.COMMUNE, "03549"))
+    assert commune.get(f"/de-an/{plan.pk}/tong-ket/").status_code == 403
