@@ -109,10 +109,10 @@ class Scope:
     ) -> bool:
         """May the user ask for figures of the area selector `area_code` read at `on` (31/12
         of a year)? Every unit of the area (with the ended units it absorbed) must lie in
-        the user's territory (the unit of a
-        membership read today, with the units that went into it: `territory_q`). So a
-        district officer of Huyện Phong Thổ reads Xã Phong Thổ in 2025 and Thị trấn Phong Thổ
-        in 2024, and a commune officer of Xã Phong Thổ reads Thị trấn Phong Thổ in 2021.
+        the user's territory (the unit of a membership read today, with the units that went
+        into it: `territory_q`). So a district officer of Huyện Phong Thổ reads Xã Phong Thổ
+        in 2025 and Thị trấn Phong Thổ in 2024, and a commune officer of Xã Phong Thổ reads
+        Thị trấn Phong Thổ in 2021.
         With `roles`, only memberships of those roles count."""
         if self.is_admin:
             return True
@@ -127,11 +127,7 @@ class Scope:
             return False
         if wanted.code == COUNTRY:
             return any(a.code == COUNTRY for m, a in self.areas if roles is None or m.role in roles)
-        units = set(wanted.territory) or ({wanted.unit.pk} if wanted.unit else set())
-        territory = self.territory_q(roles)
-        return bool(units) and (
-            territory is None or Unit.objects.filter(territory, pk__in=units).count() == len(units)
-        )
+        return _within(wanted, self.territory_q(roles))
 
     def territory_q(self, roles: Collection[str] | None = None) -> Q | None:
         """Q over Unit: the units of the user's territory through time (DOMAIN.md §3): each
@@ -181,10 +177,15 @@ def area_inside(wanted: Area, mine: Area) -> bool:
         return True
     if wanted.code == COUNTRY:
         return False
+    return _within(wanted, unit_in_territory_q(mine))
+
+
+def _within(wanted: Area, territory: Q | None) -> bool:
+    """Does every unit of `wanted` (roots and absorbed) lie in `territory` (None: all)?"""
     units = set(wanted.territory) or ({wanted.unit.pk} if wanted.unit else set())
     if not units:
         return False
-    return Unit.objects.filter(unit_in_territory_q(mine), pk__in=units).count() == len(units)
+    return territory is None or Unit.objects.filter(territory, pk__in=units).count() == len(units)
 
 
 def scope_of(request_or_user: object) -> Scope:

@@ -238,9 +238,7 @@ def predecessors(units: Iterable[Unit], on: dt.date) -> tuple[set[int], bool]:
     split = False
     frontier = set(inside)
     while frontier:
-        below = Unit.objects.filter(
-            Q(pk__in=frontier) | Q(district__in=frontier) | Q(province__in=frontier)
-        )
+        below = Unit.objects.filter(units_below_q(frontier))
         used = Succession.objects.filter(new_units__in=below.values("pk"), date__lte=on)
         dates = dict(used.values_list("pk", "date").distinct())
         frontier = set()
@@ -299,17 +297,22 @@ def territory_changed(before: Area, after: Area) -> bool:
     return False
 
 
+def units_below_q(ids: Iterable[int]) -> Q:
+    """Q over Unit: one of these units or a unit below one of them (ancestors are
+    denormalised on the unit, so this is one indexed comparison per level)."""
+    units = list(ids)
+    return Q(pk__in=units) | Q(district__in=units) | Q(province__in=units)
+
+
 def unit_in_area_q(area: Area) -> Q:
     """Q over Unit: the unit is one of the area's roots or lies below one of them."""
-    roots = list(area.roots)
-    return Q(pk__in=roots) | Q(district__in=roots) | Q(province__in=roots)
+    return units_below_q(area.roots)
 
 
 def unit_in_territory_q(area: Area) -> Q:
     """Q over Unit: the unit is one of the area's roots or absorbed units, or lies below one
     of them (an ended commune that went into a commune of the area included)."""
-    units = list(area.territory)
-    return Q(pk__in=units) | Q(district__in=units) | Q(province__in=units)
+    return units_below_q(area.territory)
 
 
 def located_in_q(area: Area, prefix: str = "unit") -> Q:

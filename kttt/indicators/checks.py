@@ -98,14 +98,12 @@ def ended_unit_without_successor(ctx: Context) -> tuple[int, list[str]]:
     succession names that unit: nobody has said where they went."""
     on = ctx.area.location_date
     covered = Succession.objects.filter(old_units=OuterRef("unit"))
-    territory = located_in_q(ctx.area)
-    if ctx.area.unit is not None:  # an ended unit: also its own old territory
-        territory |= (
-            Q(unit=ctx.area.unit)
-            | Q(unit__district=ctx.area.unit)
-            | Q(unit__province=ctx.area.unit)
-        )
-    stale = current_locations(on).filter(territory, unit__valid_to__lt=on).exclude(Exists(covered))
+    # The area's territory holds an ended unit's own old territory (`Area.absorbed`).
+    stale = (
+        current_locations(on)
+        .filter(located_in_q(ctx.area), unit__valid_to__lt=on)
+        .exclude(Exists(covered))
+    )
     codes = list(
         Entity.objects.filter(pk__in=stale.values("entity_id"), kind=ctx.kind)
         .order_by("code")

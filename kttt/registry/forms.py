@@ -43,10 +43,10 @@ class CommuneChoiceField(forms.ModelChoiceField):
         return obj.label
 
 
-def placeable_communes(scope: Scope) -> QuerySet[Unit]:
+def placeable_communes(scope: Scope, on: dt.date | None = None) -> QuerySet[Unit]:
     """Communes where the user may put an entity (`Scope.placeable_communes`, the list
-    behind `Scope.covers`), current ones first."""
-    return scope.placeable_communes().order_by(F("valid_to").desc(nulls_first=True), "sort_name")
+    behind `Scope.covers`; on `on`, those existing then), current ones first."""
+    return scope.placeable_communes(on).order_by(F("valid_to").desc(nulls_first=True), "sort_name")
 
 
 def refresh_communes_on_change(field: forms.Field) -> None:

@@ -301,10 +301,7 @@ def commune_options(request: HttpRequest) -> HttpResponse:
         on = validation.date(raw) or today()
     except validation.Invalid:
         on = today()
-    units = placeable_communes(scope_of(request)).filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=on),
-        Q(valid_to__isnull=True) | Q(valid_to__gte=on),
-    )
+    units = placeable_communes(scope_of(request), on)
     selected = request.GET.get("unit", "")
     return render(request, "registry/_commune_options.html", {"units": units, "selected": selected})
 
