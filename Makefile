@@ -92,6 +92,7 @@ lock: | $(BIN)/python
 # collected static files, as in production. Data lives in var/ and survives every re-run.
 # A .env file (see .env.example) is read if present; its values override the defaults.
 run: $(VENV)/.installed-base
+	@bash scripts/system-deps.sh run || true
 	@set -a; [ ! -f .env ] || . ./.env; set +a; \
 	mkdir -p "$${KTTT_VAR_DIR:-var}"; \
 	echo "==> Migrating the database"; \
