@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "kttt.registry",
     "kttt.indicators",
     "kttt.plans",
+    "kttt.documents",
     "kttt.api",
     "kttt.demo",
 ]

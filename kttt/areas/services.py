@@ -54,7 +54,7 @@ def unit_at(raw: str | int, on: dt.date, *, levels: Iterable[str] | None = None)
     return None
 
 
-def _last_ended(raw: str, on: dt.date) -> Unit | None:
+def last_ended(raw: str, on: dt.date) -> Unit | None:
     for level, code in _candidates(raw):
         unit = (
             Unit.objects.filter(level=level, code=code, valid_to__lt=on)
@@ -160,7 +160,7 @@ def resolve_area(raw: str | int, on: dt.date) -> Area:
         return Area(
             unit.code, unit.name, on, on, (unit.pk,), split, unit, absorbed=tuple(sorted(absorbed))
         )
-    ended = _last_ended(digits, on)
+    ended = last_ended(digits, on)
     if ended is None:
         raise AreaError(
             _("Không có đơn vị hành chính mã %(code)s vào ngày %(date)s.")
