@@ -30,6 +30,7 @@ from kttt.areas.models import Succession
 from kttt.areas.reference import REFORM_DAY
 from kttt.areas.services import record_succession, unit_at
 from kttt.demo.seed import load_phong_tho_execution, load_phong_tho_plan
+from kttt.documents.models import Issuer
 from kttt.plans.models import ImplementingUnit
 from kttt.plans.units import carried_on_by
 from kttt.registry import services
@@ -161,6 +162,36 @@ PAUSED = (18, D(2024, 5, 2))  # HTX Dịch vụ Mồ Sì San
 MISSING_REPORT = (12, 2024)  # HTX Thương mại Lả Nhì Thàng did not report for 2024
 
 
+def load_issuers() -> None:
+    """Who issues the district's reports (illustrative): the district's finance-planning
+    office until the district ended, the province's finance department after (the plan's
+    reporting duty, section III.6, passes to the new level)."""
+    Issuer.objects.create(
+        area_code="109",
+        valid_from=None,
+        superior="UBND HUYỆN PHONG THỔ",
+        agency="PHÒNG TÀI CHÍNH - KẾ HOẠCH",
+        place="Phong Thổ",
+        symbol="BC-TCKH",
+        signer_authority="",
+        signer_title="TRƯỞNG PHÒNG",
+        recipients="UBND huyện (b/c);\nPhòng NN&PTNT, Phòng KT-HT;\nUBND các xã, thị trấn;\n"
+        "Lưu: VT, TCKH.",
+    )
+    Issuer.objects.create(
+        area_code="109",
+        valid_from=REFORM_DAY,
+        superior="UBND TỈNH LAI CHÂU",
+        agency="SỞ TÀI CHÍNH",
+        place="Lai Châu",
+        symbol="BC-STC",
+        signer_authority="KT. GIÁM ĐỐC",
+        signer_title="PHÓ GIÁM ĐỐC",
+        recipients="UBND tỉnh (b/c);\nUBND các xã Phong Thổ, Dào San, Sì Lở Lầu, Khổng Lào, "
+        "Sin Suối Hồ;\nLưu: VT, KTTT.",
+    )
+
+
 def code_for(index: int) -> str:
     """Ten-digit codes like Lai Châu tax codes (62…), fictional."""
     return f"62{index + 1:08d}"
@@ -286,6 +317,7 @@ def load(password: str | None = None) -> tuple[str, list[tuple[str, str]]]:
 
     plan = load_phong_tho_plan()
     load_phong_tho_execution(plan, coops)
+    load_issuers()
 
     password = password or secrets.token_urlsafe(9)
     accounts = []
