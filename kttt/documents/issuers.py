@@ -39,7 +39,10 @@ def _bare_name(unit: Unit) -> str:
 
 def answering_unit(area_code: str, on: dt.date) -> Unit | None:
     """The unit whose People's Committee answers for the area on `on`: the unit itself while
-    it exists; after it ended, its only successor, or else the province it belonged to."""
+    it exists; after it ended, its only successor, or else the province it belonged to.
+    The whole country ("VN") and a malformed code have none."""
+    if not str(area_code).strip().isdigit():
+        return None
     unit = unit_at(area_code, on)
     if unit is not None:
         return unit
