@@ -22,10 +22,11 @@ import math
 import re
 import textwrap
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from kttt.lib.numbers import format_number
 
@@ -34,6 +35,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
 Number = float | int | Decimal
+T = TypeVar("T")
 NO_DATA = "Chưa có số liệu"
 # An A4 page with 3 cm and 2 cm margins leaves a 16 cm text column.
 WIDTH_CM = 16.0
@@ -116,6 +118,9 @@ class Chart:
     draw: Draw = field(repr=False)
     width_cm: float = WIDTH_CM
     height_cm: float = HEIGHT_CM
+    # Everything the drawing depends on (hashable): the same key draws the same image, so a
+    # drawing is kept (_CACHE) and a page shown again costs no drawing.
+    key: tuple[Any, ...] = ()
 
     def sized(self, width_cm: float, height_cm: float | None = None) -> Chart:
         """The same chart at another size (the height keeps the proportion if not given)."""
@@ -144,6 +149,14 @@ class Chart:
 
     def png(self, dpi: int = 200) -> bytes:
         """A PNG of `width_cm` × `height_cm` at `dpi` (pixel_size(dpi)), for a document."""
+        return _cached(self, ("png", dpi), lambda: self._png(dpi))
+
+    def svg(self) -> str:
+        """A self-contained inline <svg> element: no external reference, sized by its
+        viewBox (it takes the width of its container), with <title> and <desc>."""
+        return _cached(self, ("svg",), self._svg)
+
+    def _png(self, dpi: int) -> bytes:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
         figure = self.figure(document=True, dpi=dpi)
@@ -152,9 +165,7 @@ class Chart:
         figure.savefig(out, format="png", dpi=dpi, metadata={"Software": None})
         return out.getvalue()
 
-    def svg(self) -> str:
-        """A self-contained inline <svg> element: no external reference, sized by its
-        viewBox (it takes the width of its container), with <title> and <desc>."""
+    def _svg(self) -> str:
         from matplotlib.backends.backend_svg import FigureCanvasSVG
 
         figure = self.figure(document=False, dpi=72)
@@ -163,6 +174,33 @@ class Chart:
         none = dict.fromkeys(("Creator", "Date", "Format", "Type"))
         figure.savefig(out, format="svg", metadata=none)
         return _inline(out.getvalue(), self.title, self.description)
+
+
+_CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_CACHE_SIZE = 128  # a few MB at most: an SVG is about 30 KB, a 200 dpi PNG about 80 KB
+_cache_lock = threading.Lock()
+
+
+def _cached(chart: Chart, how: tuple[Any, ...], render: Callable[[], T]) -> T:
+    if not chart.key:
+        return render()
+    key = (*chart.key, chart.width_cm, chart.height_cm, *how)
+    with _cache_lock:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return cast(T, _CACHE[key])
+    value = render()
+    with _cache_lock:
+        _CACHE[key] = value
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return value
+
+
+def clear_cache() -> None:
+    """Forget every kept drawing (the next draw runs matplotlib again)."""
+    with _cache_lock:
+        _CACHE.clear()
 
 
 _ID = re.compile(r'(\sid="|url\(#|href="#)([^")]+)')
@@ -190,6 +228,13 @@ def _inline(document: str, title: str, description: str) -> str:
 
 def _number(value: float, _position: Any = None) -> str:
     return format_number(value)
+
+
+def _frozen(series: Series | None) -> tuple[Any, ...] | None:
+    if series is None:
+        return None
+    values = tuple(None if v is None else float(v) for v in series.values)
+    return (series.name, values, series.unit)
 
 
 def _is_empty(rows: Sequence[Sequence[Number | None]]) -> bool:
@@ -359,7 +404,8 @@ def bar_line(
         words.append(
             f"{s.name}: " + "; ".join(f"{c}: {v}" for c, v in zip(cats, said, strict=True))
         )
-    return Chart(title, ". ".join(words) or empty_text, draw)
+    key = ("bar_line", title, tuple(cats), *(_frozen(s) for s in (bars, line)), empty_text)
+    return Chart(title, ". ".join(words) or empty_text, draw, key=key)
 
 
 def bars(
@@ -431,7 +477,8 @@ def bars(
         words.append(
             f"{s.name}: " + "; ".join(f"{c}: {v}" for c, v in zip(cats, said, strict=True))
         )
-    return Chart(title, ". ".join(words) or empty_text, draw)
+    key = ("bars", title, tuple(cats), tuple(_frozen(s) for s in rows), unit, horizontal)
+    return Chart(title, ". ".join(words) or empty_text, draw, key=(*key, empty_text))
 
 
 def target_path(
@@ -505,4 +552,15 @@ def target_path(
     ]
     if target_value is not None:
         words.append(f"{target_name}: {format_number(target_value)} {unit}".rstrip())
-    return Chart(title, ". ".join(words), draw)
+    key = (
+        "target_path",
+        title,
+        tuple(ys_years),
+        _frozen(real),
+        _frozen(planned),
+        None if target_value is None else float(target_value),
+        unit,
+        target_name,
+        empty_text,
+    )
+    return Chart(title, ". ".join(words), draw, key=key)
