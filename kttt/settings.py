@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "kttt.web",  # template tags only (charts): no models
     "kttt.areas",
     "kttt.accounts",
     "kttt.access",

@@ -15,6 +15,7 @@ Reports missing: 1 in 2021 (B), 1 in 2022 (B), 2 in 2023 (B, C).
 import datetime as dt
 import io
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -202,3 +203,32 @@ def test_the_page_shows_the_verdicts_to_who_reads_the_plan(plan, settings):
     assert "Đã giao 30; đã giải ngân 12,5; còn lại 17,5." in page.text
     commune = client_for(person(Role.COMMUNE, "03549"))
     assert commune.get(f"/de-an/{plan.pk}/tong-ket/").status_code == 403
+
+
+def test_each_target_has_its_chart_against_its_path(plan):
+    from kttt.plans.charts import target_charts
+
+    charts = target_charts(plan, final_evaluation(plan))
+    assert set(charts) == {"new", "new_two", "growth", "growth_ten", "ocop", "reporting"}
+    ocop = charts["ocop"].svg()  # end of the period: from 0 in 2021 to 1 in 2023
+    assert "Lộ trình từ năm gốc đến mục tiêu" in ocop
+    assert "Thực hiện: 2021: 0 HTX; 2022: 1 HTX; 2023: 1 HTX. Mục tiêu: 1 HTX" in ocop
+    new = charts["new"].svg()  # every year: the target only, no path
+    assert "Lộ trình" not in new
+    assert "Thực hiện: 2021: 2 HTX; 2022: 0 HTX; 2023: 1 HTX. Mục tiêu: 1 HTX" in new
+
+
+def test_the_page_draws_each_target_as_an_inline_svg(plan, settings):
+    from kttt.accounts.models import Role
+    from tests.web import PLAIN_STORAGES, client_for, person
+
+    settings.STORAGES = PLAIN_STORAGES
+    page = client_for(person(Role.PLANNING, "109")).get(f"/de-an/{plan.pk}/tong-ket/").text
+    assert page.count("<svg ") == 6
+    assert page.count('<svg xmlns:xlink="http://www.w3.org/1999/xlink" viewBox=') == 6
+    assert "<title" in page
+    assert "Diễn biến từng mục tiêu" in page
+    # Nothing is fetched from elsewhere: every src and href stays on the site or in the SVG.
+    refs = set(re.findall(r'(?:src|href)="([^"]*)"', page)) - {"data:,"}  # the empty icon
+    assert all(ref.startswith(("/", "#")) for ref in refs)
+    assert '<script src="http' not in page

@@ -9,6 +9,7 @@ from django.shortcuts import render
 
 from kttt.access.plans import access_plan, reads_plan_in_full
 from kttt.access.scope import require, today
+from kttt.plans.charts import target_charts
 from kttt.plans.final import final_evaluation
 
 VERDICT_CLASS = {"achieved": "ok", "not_achieved": "bad", "no_data": ""}
@@ -20,11 +21,13 @@ def plan_final(request: HttpRequest, pk: int) -> HttpResponse:
     require(reads_plan_in_full(request, plan))
     result = final_evaluation(plan)
     years = list(range(plan.start_year, plan.end_year + 1))
+    charts = target_charts(plan, result)
     rows: list[dict[str, Any]] = [
         {
             **row,
             "verdict_class": VERDICT_CLASS.get(row["verdict_code"], ""),
             "series": [(str(y), row["by_year"][y]) for y in years],
+            "chart": charts.get(row["code"]),
         }
         for row in result["targets"]
     ]
