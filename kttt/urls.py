@@ -16,5 +16,6 @@ urlpatterns = [
     path("de-an/", include("kttt.plans.urls.plans")),
     path("api/", include("kttt.api.urls")),
     path("thuc-hien/", include("kttt.plans.urls.execution")),
+    path("bao-cao/", include("kttt.documents.urls")),
     path("admin/", admin.site.urls),
 ]

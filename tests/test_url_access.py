@@ -31,6 +31,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from kttt.accounts.models import Membership, Role
 from kttt.areas.models import Succession
+from kttt.documents.models import Issuer, Report
 from kttt.plans import activities
 from kttt.plans.models import ImplementingUnit, Plan, Target, Task
 from kttt.plans.units import end_unit
@@ -163,6 +164,16 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     "execution:my_work": ("get", "/thuc-hien/viec-cua-toi/", READ_ALL),
     "execution:unit_list": ("get", "/thuc-hien/don-vi/", READ_ALL),
     "execution:unit_end": ("get", "/thuc-hien/don-vi/{unit}/ket-thuc/", ADMIN_ONLY),
+    # reports (the Reports page): the register lists what one reads; a report of Xã Phong
+    # Thổ in 2021 is read like its figures; the form opens for whoever reads figures (the
+    # preview; entering in the register is refused to who may not: tests/documents)
+    "documents:report_list": ("get", "/bao-cao/", "login ok ok ok ok ok 404 ok"),
+    "documents:report_create": ("get", "/bao-cao/lap/?year=2021&area=03549", AREA_READ),
+    "documents:report_detail": ("get", "/bao-cao/{report}/", AREA_READ),
+    "documents:report_download": ("get", "/bao-cao/{report}/tai-ve/xlsx/", AREA_READ),
+    "documents:issuer_list": ("get", "/bao-cao/co-quan/", ADMIN_ONLY),
+    "documents:issuer_create": ("get", "/bao-cao/co-quan/them/", ADMIN_ONLY),
+    "documents:issuer_edit": ("get", "/bao-cao/co-quan/{issuer}/", ADMIN_ONLY),
     "execution:transfer_undo": (
         "post",
         "/thuc-hien/don-vi/chuyen-giao/{transfer}/hoan-tac/",
@@ -274,7 +285,21 @@ def world(phong_tho, settings, tmp_path):
     }
     Membership.objects.filter(user=people["dept"]).update(implementing_unit=nn)
     Membership.objects.filter(user=people["commune"]).update(implementing_unit=xa)
+    report = Report.objects.create(
+        kind="annual",
+        year=2021,
+        area_code="03549",
+        issued_on=dt.date(2022, 1, 10),
+        number="01",
+        header={"agency": "ỦY BAN NHÂN DÂN XÃ PHONG THỔ", "symbol": "BC-UBND"},
+        fingerprint="-",
+    )
+    issuer = Issuer.objects.create(
+        area_code="109", agency="UBND HUYỆN PHONG THỔ", place="Phong Thổ"
+    )
     keys = {
+        "report": report.pk,
+        "issuer": issuer.pk,
         "plan": plan.pk,
         "target": target.pk,
         "task": task.pk,

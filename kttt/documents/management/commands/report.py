@@ -10,19 +10,10 @@ from kttt.documents import register
 from kttt.documents.build import Request
 from kttt.documents.issuers import issuer_for
 from kttt.documents.models import Report, ReportKind
+from kttt.documents.queries import plan_for_year
 from kttt.lib.dates import date_argument, format_date, year_end
 from kttt.lib.errors import Refusal
 from kttt.plans.models import Plan
-
-
-def plan_for_year(area_code: str, year: int) -> Plan | None:
-    """The plan of exactly this area whose period covers the year (a report on a commune
-    does not borrow the district's targets)."""
-    return (
-        Plan.objects.filter(area_code=area_code, start_year__lte=year, end_year__gte=year)
-        .order_by("-start_year")
-        .first()
-    )
 
 
 class Command(BaseCommand):
