@@ -40,6 +40,7 @@ from django.db import connection  # noqa: E402
 from kttt.documents.build import Request, build  # noqa: E402
 from kttt.documents.issuers import issuer_for  # noqa: E402
 from kttt.documents.register import render  # noqa: E402
+from kttt.lib.charts import clear_cache  # noqa: E402
 from kttt.plans.models import Plan  # noqa: E402
 
 
@@ -55,6 +56,7 @@ def main() -> None:
     plan = Plan.objects.get(pk=args.plan) if args.plan else None
 
     def make(fmt: str) -> int:
+        clear_cache()  # every run draws its charts (pages keep recent drawings)
         request = Request(
             "annual", args.area, on, issuer_for(args.area, on), year=args.year, plan=plan
         )

@@ -27,12 +27,15 @@ from kttt.documents.content import (
     Table,
 )
 from kttt.documents.issuers import IssuerData
+from kttt.indicators.charts import sector_chart, years_chart
 from kttt.indicators.definitions import BY_CODE
 from kttt.indicators.engine import compute, population, reports_of, series
 from kttt.indicators.narrative import paragraphs
+from kttt.lib.charts import Chart
 from kttt.lib.dates import document_date, format_date, year_end
 from kttt.lib.numbers import format_number
 from kttt.plans import budget
+from kttt.plans.charts import target_charts
 from kttt.plans.evaluation import evaluate
 from kttt.plans.final import final_evaluation
 from kttt.plans.models import Activity, ActivityStatus, Plan
@@ -183,21 +186,19 @@ def sector_table(result: dict[str, Any], sheet: str) -> Table:
     )
 
 
-def figures(years: list[dict[str, Any]], result: dict[str, Any]) -> list[Figure]:
-    """The charts of section I (drawn by kttt.indicators.charts, as on the pages)."""
-    try:
-        from kttt.indicators import charts  # type: ignore[attr-defined]
-    except ImportError:  # TEMPORARY until the charts branch lands
-        return []
+def figure(chart: Chart, data: dict[str, Any]) -> Figure:
+    """A chart as a figure of the report: PNG at the document's width, SVG on pages."""
+    return Figure(chart.title, lambda width: chart.sized(width).png(), chart.svg, data)
 
+
+def figures(years: list[dict[str, Any]], result: dict[str, Any]) -> list[Figure]:
+    """The charts of section I, drawn by the same code as the pages (kttt.indicators.charts):
+    cooperatives and income by year, and the sector breakdown."""
     out = []
     if len(years) > 1:
-        chart = charts.years_chart(years)
         out.append(
-            Figure(
-                chart.title,
-                chart.png,
-                chart.svg,
+            figure(
+                years_chart(years),
                 {
                     "years": [r["year"] for r in years],
                     "coops": [r["indicators"]["coops_active"] for r in years],
@@ -205,12 +206,9 @@ def figures(years: list[dict[str, Any]], result: dict[str, Any]) -> list[Figure]
                 },
             )
         )
-    chart = charts.sector_chart(result)
     out.append(
-        Figure(
-            chart.title,
-            chart.png,
-            chart.svg,
+        figure(
+            sector_chart(result),
             {c: s["coops_active"] for c, s in result["by_sector"].items()},
         )
     )
@@ -690,6 +688,15 @@ def final(request: Request) -> Document:
     targets.blocks.append(
         Table(_("Giá trị các mục tiêu theo năm"), by_year_columns, by_year_rows, _("Theo năm"))
     )
+    charts = target_charts(plan, ev)
+    for row in ev["targets"]:
+        if row["code"] in charts:
+            targets.blocks.append(
+                figure(
+                    charts[row["code"]],
+                    {"target": row["code"], "by_year": row["by_year"], "base": row["baseline"]},
+                )
+            )
     problems = ev["problems"]
     default_problems = [
         _("Năm %(year)s: %(n)s HTX chưa báo cáo số liệu.") % {"year": m["year"], "n": m["missing"]}
