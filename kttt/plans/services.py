@@ -145,24 +145,26 @@ def copy_area_code(plan: Plan, code: str, start_year: int) -> str:
     if canonical in areas.codes and unit_at(canonical, dt.date(start_year, 1, 1)) is not None:
         return canonical
     assert areas.ended.valid_to is not None
-    asked = unit_at(canonical, dt.date(start_year, 1, 1))
-    if asked is None:
+    asked = resolve_area(canonical, year_end(start_year)).unit
+    if asked is None or not asked.is_valid_at(dt.date(start_year, 1, 1)):
+        ended = asked if asked is not None and asked.valid_to else areas.ended
+        assert ended.valid_to is not None
         message = _(
             "Địa bàn %(area)s (%(code)s) đã kết thúc ngày %(end)s; chọn đơn vị kế tục: %(units)s."
         )
-        name = areas.ended.name if canonical == areas.ended.code else canonical
     else:
+        ended = areas.ended
         message = _(
             "%(area)s (%(code)s) không phải đơn vị kế tục địa bàn của đề án; chọn đơn vị kế "
             "tục: %(units)s."
         )
-        name = asked.name
+    name = asked.name if asked is not None else areas.ended.name
     raise PlanError(
         message
         % {
             "area": name,
             "code": canonical,
-            "end": format_date(areas.ended.valid_to),
+            "end": format_date(ended.valid_to),
             "units": areas.listed() or "–",
         }
     )
