@@ -111,6 +111,7 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     "plans:plan_create": ("get", "/de-an/them/", "login ok ok 403 403 403 403 403"),
     "plans:plan_detail": ("get", "/de-an/{plan}/", PLAN_READ),
     "plans:plan_edit": ("get", "/de-an/{plan}/sua/", PLAN_WRITE),
+    "plans:plan_text_edit": ("get", "/de-an/{plan}/van-ban/", PLAN_WRITE),
     # the period's results are the district's figures: opened, not read, by a commune
     "plans:plan_final": ("get", "/de-an/{plan}/tong-ket/", "login ok ok ok 403 404 404 ok"),
     "plans:plan_copy": ("get", "/de-an/{plan}/sao-chep/", PLAN_WRITE),

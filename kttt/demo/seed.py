@@ -97,6 +97,14 @@ def load_phong_tho_plan() -> Plan:
         end_year=2025,
         baseline_year=2021,
         description="Mục tiêu cụ thể theo mục III.2 của Đề án.",
+        # Sections I, II.3 and III.1 as written in the seed. The seed gives no decision
+        # number or date: they stay blank; the agency is the one the text names (III.6,
+        # Nơi nhận), the legal bases the documents the text cites (see the JSON's source).
+        purpose=PLAN_TEXT["text"]["purpose"],
+        assessment=PLAN_TEXT["text"]["assessment"],
+        general_objective=PLAN_TEXT["text"]["general_objective"],
+        legal_bases="\n".join(PLAN_TEXT["text"]["legal_bases"]),
+        decision_agency=PLAN_TEXT["text"]["decision_agency"],
     )
     for order, (code, text, indicator, comparison, value, expected, check) in enumerate(
         PHONG_THO_TARGETS, start=1

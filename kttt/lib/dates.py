@@ -53,6 +53,13 @@ def document_date(value: dt.date) -> str:
     return f"ngày {value.day:02d} tháng {month} năm {value.year}"
 
 
+def citation_date(value: dt.date) -> str:
+    """A date as a document cites another: "05/3/2021", "05/02/2021" (Nghị định 30/2020:
+    leading zero for days below 10 and for months 1 and 2 only)."""
+    month = f"{value.month:02d}" if value.month <= 2 else str(value.month)
+    return f"{value.day:02d}/{month}/{value.year}"
+
+
 def year_end(year: int) -> dt.date:
     return dt.date(year, 12, 31)
 

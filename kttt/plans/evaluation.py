@@ -2,7 +2,9 @@
 
 - Every-year targets: Đạt / Chưa đạt on that year's value.
 - End-of-period targets: in the final year Đạt / Chưa đạt; before it, Đúng tiến độ /
-  Chậm tiến độ against the straight path from the baseline year's value to the target.
+  Chậm tiến độ against the straight path from the baseline to the target. The baseline is
+  the target's stored one when set (a copy to the next period stores it), else the
+  indicator's value in the plan's baseline year.
 - No value (no data, or a ratio with nothing below it): Chưa đủ số liệu.
 - Projection: the least-squares line through the values from the baseline year to the year
   asked, read at the plan's final year (null with fewer than two values).
@@ -66,6 +68,12 @@ def trend(points: list[tuple[int, float]], at_year: int) -> float | None:
     return mean_y + slope * (at_year - mean_x)
 
 
+def stored_baseline(target: Target) -> float | None:
+    """The baseline value stored on the target (a copy to the next period fixes it), or
+    None: then the indicator's value in the plan's baseline year is used."""
+    return None if target.baseline is None else float(target.baseline)
+
+
 def path_value(baseline: float, target: Target, plan: Plan, year: int) -> float:
     """The straight path from the baseline year's value to the target, at `year`."""
     span = plan.end_year - plan.baseline_year
@@ -83,7 +91,9 @@ def status_for(
         return ACHIEVED if meets(value, target) else NOT_ACHIEVED
     if meets(value, target):
         return ON_TRACK
-    baseline = values.get(plan.baseline_year)
+    baseline = stored_baseline(target)
+    if baseline is None:
+        baseline = values.get(plan.baseline_year)
     if baseline is None:
         return NO_DATA
     return ON_TRACK if meets(value, target, path_value(baseline, target, plan, year)) else BEHIND

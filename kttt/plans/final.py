@@ -27,7 +27,7 @@ from kttt.indicators.definitions import BY_CODE
 from kttt.indicators.engine import compute, series
 from kttt.lib.numbers import format_number
 from kttt.plans import budget
-from kttt.plans.evaluation import describe, meets
+from kttt.plans.evaluation import describe, meets, stored_baseline
 from kttt.plans.models import Activity, ActivityStatus, Comparison, Plan, Schedule, Target
 
 # Indicators that count the events of one year: their period value is the sum of the years.
@@ -199,7 +199,11 @@ def final_evaluation(plan: Plan) -> dict[str, Any]:
                 "rule": rule_of(target),
                 "rule_text": text,
                 "value": value,
-                "baseline": years.get(plan.baseline_year, {}).get(target.indicator),
+                "baseline": (
+                    stored_baseline(target)
+                    if target.baseline is not None
+                    else years.get(plan.baseline_year, {}).get(target.indicator)
+                ),
                 "final": years.get(plan.end_year, {}).get(target.indicator),
                 "by_year": {
                     y: years.get(y, {}).get(target.indicator)

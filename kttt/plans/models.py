@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kttt.areas.models import valid_on
+from kttt.lib.dates import citation_date
 from kttt.registry.models import Kind
 
 
@@ -22,8 +23,19 @@ class Plan(models.Model):
     baseline_year = models.PositiveSmallIntegerField(
         _("năm cơ sở"), help_text=_("Năm làm mốc cho đường tiến độ (thường là năm đầu).")
     )
-    decision = models.CharField(_("số, ngày quyết định phê duyệt"), max_length=200, blank=True)
+    # The approving decision (Quyết định số 123/QĐ-UBND ngày 05/3/2021 của UBND huyện …).
+    decision_number = models.CharField(_("số, ký hiệu quyết định"), max_length=50, blank=True)
+    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    decision_agency = models.CharField(_("cơ quan ban hành"), max_length=200, blank=True)
+    # The free text of the decision from before the fields above (migration 0005 read what it
+    # could from it): shown only while the structured fields are all blank.
+    decision = models.CharField(_("quyết định phê duyệt (văn bản cũ)"), max_length=200, blank=True)
     description = models.TextField(_("mô tả"), blank=True)
+    # The plan's own text, plain (paragraphs separated by a blank line; no HTML).
+    legal_bases = models.TextField(_("căn cứ"), blank=True, help_text=_("Mỗi căn cứ một dòng."))
+    purpose = models.TextField(_("mục đích, yêu cầu (mục I)"), blank=True)
+    assessment = models.TextField(_("đánh giá tình hình hoạt động của HTX (mục II.3)"), blank=True)
+    general_objective = models.TextField(_("mục tiêu chung (mục III.1)"), blank=True)
 
     class Meta:
         verbose_name = _("đề án")
@@ -40,6 +52,21 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.start_year}–{self.end_year})"
+
+    @property
+    def decision_label(self) -> str:
+        """ "Quyết định số 123/QĐ-UBND ngày 05/3/2021 của UBND huyện Phong Thổ", what is
+        known of it, or the old free text; "" when nothing is known."""
+        if not (self.decision_number or self.decision_date or self.decision_agency):
+            return self.decision
+        parts = [str(_("Quyết định"))]
+        if self.decision_number:
+            parts.append(str(_("số %(number)s")) % {"number": self.decision_number})
+        if self.decision_date:
+            parts.append(str(_("ngày %(date)s")) % {"date": citation_date(self.decision_date)})
+        if self.decision_agency:
+            parts.append(str(_("của %(agency)s")) % {"agency": self.decision_agency})
+        return " ".join(parts)
 
 
 class Comparison(models.TextChoices):
@@ -73,6 +100,11 @@ class Target(models.Model):
         _("mức mong đợi đến"), max_digits=14, decimal_places=3, null=True, blank=True
     )
     schedule = models.CharField(_("đánh giá"), max_length=10, choices=Schedule.choices)
+    # The indicator's value in the plan's baseline year, when it was fixed (a copy to the next
+    # period stores the old plan's final-year value for the new area); blank = computed.
+    baseline = models.DecimalField(
+        _("giá trị năm cơ sở"), max_digits=14, decimal_places=3, null=True, blank=True
+    )
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
     class Meta:

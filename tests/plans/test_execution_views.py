@@ -703,6 +703,7 @@ def test_it_makes_a_new_plan_from_this_ones_structure(w, planner):
         url,
         {
             "name": "Đề án KTTT giai đoạn mới",
+            "area_code": "03549",
             "start_year": str(w.year + 2),
             "end_year": str(w.year + 6),
         },
@@ -710,8 +711,10 @@ def test_it_makes_a_new_plan_from_this_ones_structure(w, planner):
     assert response.status_code == 302
     new = Plan.objects.get(name="Đề án KTTT giai đoạn mới")
     assert response["Location"] == reverse("plans:plan_detail", args=[new.pk])
-    assert (new.area_code, new.start_year, new.end_year) == ("109", w.year + 2, w.year + 6)
-    assert new.baseline_year == w.year + 2
+    # Huyện Phong Thổ has ended: the copy is made for Xã Phong Thổ, which carried it on,
+    # with the old plan's final year as its baseline year.
+    assert (new.area_code, new.start_year, new.end_year) == ("03549", w.year + 2, w.year + 6)
+    assert new.baseline_year == w.year + 1
     assert [t.code for t in new.targets.all()] == ["d_value_chain"]
     tasks = {t.code: t for t in new.tasks.all()}
     assert set(tasks) == {"III.3.a", "III.4.c"}
@@ -736,7 +739,7 @@ def test_it_keeps_the_copied_tasks_inside_a_shorter_period(w):
     """year-1..year+1 copied to year+2..year+3 (offset 3): III.3.a year-1..year+1 becomes
     year+2..year+4, cut to the period's end: year+2..year+3."""
     new = services.copy_plan(
-        plan=w.plan, name="Kỳ ngắn", start_year=w.year + 2, end_year=w.year + 3
+        plan=w.plan, name="Kỳ ngắn", start_year=w.year + 2, end_year=w.year + 3, area_code="12"
     )
     task = new.tasks.get(code="III.3.a")
     assert (task.start_year, task.end_year) == (w.year + 2, w.year + 3)
@@ -783,6 +786,8 @@ def test_a_copied_task_goes_to_the_unit_that_took_over_an_ended_one(w):
     Activity.objects.filter(unit=w.nn).delete()  # no work of its own after its end
     end_unit(unit=w.nn, date=last_day, successors=[so])
     Task.objects.filter(pk=w.task.pk).update(responsible=w.nn)  # as the old plan had it
-    new = services.copy_plan(plan=w.plan, name="Kỳ sau", start_year=w.year + 2, end_year=w.year + 6)
+    new = services.copy_plan(
+        plan=w.plan, name="Kỳ sau", start_year=w.year + 2, end_year=w.year + 6, area_code="12"
+    )
     assert new.tasks.get(code="III.3.a").responsible == so
     assert new.tasks.get(code="III.4.c").responsible == w.kt  # still in office: kept

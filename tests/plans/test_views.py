@@ -76,7 +76,6 @@ def plan_post(**over):
         "start_year": "2026",
         "end_year": "2030",
         "baseline_year": "",
-        "decision": "Quyết định số 12/QĐ-UBND",
         "description": "",
     }
     return {**data, **over}
@@ -311,7 +310,6 @@ def test_it_edits_a_plan(plan, planner):
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.name == "Đề án đã sửa"
-    assert plan.decision == "Quyết định số 12/QĐ-UBND"
 
 
 def test_it_copies_the_plan_to_2026_2030_with_its_structure(demo):
@@ -326,12 +324,17 @@ def test_it_copies_the_plan_to_2026_2030_with_its_structure(demo):
     assert (form.initial["start_year"], form.initial["end_year"]) == (2026, 2030)
     response = client.post(
         f"/de-an/{demo.pk}/sao-chep/",
-        {"name": form.initial["name"], "start_year": "2026", "end_year": "2030"},
+        {
+            "name": form.initial["name"],
+            "area_code": "03549",
+            "start_year": "2026",
+            "end_year": "2030",
+        },
     )
     assert response.status_code == 302
     new = Plan.objects.exclude(pk=demo.pk).get()
-    assert (new.start_year, new.end_year, new.baseline_year) == (2026, 2030, 2026)
-    assert new.area_code == demo.area_code
+    assert (new.start_year, new.end_year, new.baseline_year) == (2026, 2030, 2025)
+    assert new.area_code == "03549"  # Huyện Phong Thổ ended on 30/06/2025
     assert list(new.targets.values_list("code", flat=True)) == CODES
     old = {t.code: t for t in demo.targets.all()}
     for target in new.targets.all():
@@ -442,6 +445,8 @@ def test_it_deletes_a_target_after_confirmation(plan, planner):
 
 
 def test_it_refuses_a_target_of_another_plan(plan, planner):
-    other = services.copy_plan(plan=plan, name="Kỳ sau", start_year=2026, end_year=2030)
+    other = services.copy_plan(
+        plan=plan, name="Kỳ sau", start_year=2026, end_year=2030, area_code="03549"
+    )
     target = target_of(other)
     assert planner.get(f"/de-an/{plan.pk}/muc-tieu/{target.pk}/").status_code == 404

@@ -83,6 +83,14 @@ class TargetForm(VNForm):
         choices=Schedule.choices,
         help_text=_lazy("Hằng năm: từng năm phải đạt. Cuối kỳ: các năm trước xét tiến độ."),
     )
+    baseline = TargetNumberField(
+        label=_lazy("Giá trị năm cơ sở"),
+        required=False,
+        help_text=_lazy(
+            "Mốc của đường tiến độ; để trống là số liệu tính được của năm cơ sở. Khi sao "
+            "chép sang kỳ mới, đây là giá trị năm cuối kỳ trước của địa bàn mới."
+        ),
+    )
     order = forms.IntegerField(
         label=_lazy("Thứ tự"),
         required=False,

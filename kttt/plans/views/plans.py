@@ -23,9 +23,10 @@ from kttt.indicators.definitions import BY_CODE
 from kttt.lib.numbers import format_number
 from kttt.plans import services
 from kttt.plans.evaluation import PlanError, evaluate, statuses_by_year
-from kttt.plans.forms.plans import CopyPlanForm, PlanForm
+from kttt.plans.forms.plans import CopyPlanForm, PlanForm, PlanTextForm
 from kttt.plans.models import Comparison, Plan, Target
 from kttt.plans.queries import plan_area_date
+from kttt.plans.text import plan_text
 from kttt.plans.views.common import STATUS_CLASS, form_page, to_plan
 from kttt.web import is_partial, saved
 
@@ -129,6 +130,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "years": [str(y) for y in range(plan.start_year, plan.end_year + 1)],
         "can_write": may_write_plan(request, plan),
         "in_full": reads_plan_in_full(request, plan),
+        "text": plan_text(plan),
     }
     status = 200
     try:
@@ -176,6 +178,22 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def plan_text_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan's own text: decision, legal bases, sections I, II.3 and III.1."""
+    plan = access_plan(request, pk, write=True)
+    form = PlanTextForm(request.POST or None, initial=PlanTextForm.initial_of(plan))
+    if saved(form, lambda: services.update_plan_text(plan=plan, values=form.values())):
+        messages.success(request, _("Đã lưu văn bản đề án."))
+        return to_plan(plan)
+    intro = _(
+        "Văn bản thường, không định dạng: mỗi căn cứ một dòng, các đoạn cách nhau một dòng "
+        "trống. Báo cáo tổng kết dùng đúng văn bản này."
+    )
+    return form_page(request, form, title=_("Văn bản đề án"), plan=plan, intro=intro)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def plan_copy(request: HttpRequest, pk: int) -> HttpResponse:
     plan = access_plan(request, pk, write=True)
     scope = scope_of(request)
@@ -192,28 +210,33 @@ def plan_copy(request: HttpRequest, pk: int) -> HttpResponse:
                 start_year=form.cleaned_data["start_year"],
                 end_year=form.cleaned_data["end_year"],
                 baseline_year=form.cleaned_data["baseline_year"],
-                decision=form.cleaned_data["decision"],
+                area_code=form.cleaned_data["area_code"],
+                decision=form.decision(),
             )
         ),
     ):
         new = created[0]
-        messages.success(
-            request,
-            _(
-                "Đã tạo đề án mới với %(targets)s mục tiêu, %(tasks)s nhiệm vụ, giải pháp và "
-                "%(sources)s nguồn kinh phí; chưa có hoạt động và số tiền nào. Hãy xem lại "
-                "từng mục tiêu."
-            )
-            % {
-                "targets": new.targets.count(),
-                "tasks": new.tasks.count(),
-                "sources": new.fund_sources.count(),
-            },
-        )
+        message = _(
+            "Đã tạo đề án mới với %(targets)s mục tiêu, %(tasks)s nhiệm vụ, giải pháp và "
+            "%(sources)s nguồn kinh phí; chưa có hoạt động và số tiền nào. Hãy xem lại "
+            "từng mục tiêu."
+        ) % {
+            "targets": new.targets.count(),
+            "tasks": new.tasks.count(),
+            "sources": new.fund_sources.count(),
+        }
+        blank = [t.code for t in new.targets.all() if t.baseline is None]
+        if blank:
+            message += " " + _(
+                "Chưa tính được giá trị năm cơ sở %(year)s của: %(codes)s; hãy nhập tay."
+            ) % {"year": new.baseline_year, "codes": ", ".join(blank)}
+        messages.success(request, message)
         return to_plan(new)
     intro = _(
-        "Đề án mới có cùng địa bàn, mô tả, mục tiêu, nhiệm vụ, giải pháp (với đơn vị chủ trì, "
-        "phối hợp) và nguồn kinh phí; không sao chép hoạt động, dự toán và khoản chi."
+        "Đề án mới có cùng mô tả, văn bản đề án (căn cứ, mục I, II.3, III.1), mục tiêu, nhiệm "
+        "vụ, giải pháp (với đơn vị chủ trì, phối hợp đang hoạt động) và nguồn kinh phí; không "
+        "sao chép hoạt động, dự toán và khoản chi. Giá trị năm cơ sở của mỗi mục tiêu là số "
+        "liệu của địa bàn mới tại năm cơ sở (mặc định là năm cuối kỳ trước)."
     )
     title = _("Sao chép đề án sang kỳ mới")
     return form_page(request, form, title=title, plan=plan, intro=intro)
