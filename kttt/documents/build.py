@@ -39,6 +39,7 @@ from kttt.plans.charts import target_charts
 from kttt.plans.evaluation import evaluate
 from kttt.plans.final import final_evaluation
 from kttt.plans.models import Activity, ActivityStatus, Plan
+from kttt.plans.text import plan_text
 from kttt.registry.models import Entity, Kind, Sector
 from kttt.registry.queries import current_locations
 
@@ -533,13 +534,58 @@ def appendix(number: str, area_code: str, year: int, coop_kind: str) -> Section:
 # --- the two reports --------------------------------------------------------------------------
 
 
-def opening(request: Request, area_name: str, what: str) -> Paragraph:
-    plan = request.plan
-    basis = ""
-    if plan is not None and plan.decision:
-        basis = _("Thực hiện %(decision)s; ") % {"decision": plan.decision}
-    text = _("Báo cáo %(what)s trên địa bàn %(area)s như sau:") % {"what": what, "area": area_name}
-    return Paragraph(basis + (text[0].lower() + text[1:] if basis else text))
+def opening(request: Request, area_name: str, what: str) -> list[Block]:
+    """The legal bases of the plan (one "Căn cứ …" a line) and the sentence that opens the
+    report, citing the plan's approving decision when it is known."""
+    text = plan_text(request.plan) if request.plan is not None else None
+    out = [
+        Paragraph(
+            line if line.lower().startswith("căn cứ") else _("Căn cứ %(law)s") % {"law": line}
+        )
+        for line in (text["legal_bases"] if text else [])
+    ]
+    sentence = _("Báo cáo %(what)s trên địa bàn %(area)s như sau:") % {
+        "what": what,
+        "area": area_name,
+    }
+    if text and text["decision"]:
+        sentence = (
+            _("Thực hiện %(decision)s phê duyệt %(plan)s, ")
+            % {"decision": text["decision"], "plan": request.plan.name}  # type: ignore[union-attr]
+            + sentence[0].lower()
+            + sentence[1:]
+        )
+    out.append(Paragraph(sentence))
+    return out
+
+
+def plan_sections(plan: Plan) -> list[Paragraph]:
+    """The plan's purpose (I) and general objective (III.1), restated at the head of the
+    final report's section II."""
+    text = plan_text(plan)
+    out: list[Paragraph] = []
+    if text["purpose"]:
+        out.append(Paragraph(_("Mục đích, yêu cầu của đề án"), "heading"))
+        out += [Paragraph(p) for p in text["purpose"]]
+    if text["general_objective"]:
+        out.append(Paragraph(_("Mục tiêu chung"), "heading"))
+        out += [Paragraph(p) for p in text["general_objective"]]
+    return out
+
+
+def assessment_then(plan: Plan) -> list[Paragraph]:
+    """The plan's own assessment when it was written (II.3), beside the state at the end."""
+    text = plan_text(plan)
+    if not text["assessment"]:
+        return []
+    return [
+        Paragraph(
+            _("Đánh giá khi xây dựng đề án (mục II.3, năm %(year)s)")
+            % {"year": plan.baseline_year},
+            "heading",
+        ),
+        *[Paragraph(p) for p in text["assessment"]],
+    ]
 
 
 def annual(request: Request) -> Document:
@@ -562,8 +608,8 @@ def annual(request: Request) -> Document:
             "year": year,
         }
     sections = [state_section(ROMAN[0], result, years)]
-    sections[0].blocks.insert(
-        0, opening(request, area_name, _("kết quả năm %(year)s") % {"year": year})
+    sections.insert(
+        0, Section("", opening(request, area_name, _("kết quả năm %(year)s") % {"year": year}))
     )
     lagging: list[str] = []
     if plan is not None:
@@ -628,15 +674,14 @@ def final(request: Request) -> Document:
     area_name = result["area"]["name"]
     subject = _("Tổng kết thực hiện %(plan)s") % {"plan": plan.name}
     state = state_section(ROMAN[0], result, years)
-    state.blocks.insert(
-        0,
-        opening(
-            request,
-            area_name,
-            _("tổng kết giai đoạn %(start)s–%(end)s") % {"start": plan.start_year, "end": end},
-        ),
+    preamble = opening(
+        request,
+        area_name,
+        _("tổng kết giai đoạn %(start)s–%(end)s") % {"start": plan.start_year, "end": end},
     )
+    state.blocks += assessment_then(plan)
     targets = Section(_("%(n)s. KẾT QUẢ THỰC HIỆN CÁC MỤC TIÊU") % {"n": ROMAN[1]})
+    targets.blocks += plan_sections(plan)
     targets.blocks.append(
         Paragraph(
             _("Kết thúc giai đoạn %(start)s–%(end)s: %(summary)s")
@@ -672,9 +717,8 @@ def final(request: Request) -> Document:
         )
         if row["verdict_code"] != "achieved":
             lagging.append(row["description"])
-    targets.blocks.insert(
-        1, Table(_("Đánh giá các mục tiêu cả giai đoạn"), columns, rows, _("Mục tiêu"))
-    )
+    verdicts = Table(_("Đánh giá các mục tiêu cả giai đoạn"), columns, rows, _("Mục tiêu"))
+    targets.blocks.insert(len(plan_sections(plan)) + 1, verdicts)
     by_year_columns = [Column(_("Mục tiêu"), "text", 5.0)] + [
         Column(str(y), "decimal", 1.8) for y in period
     ]
@@ -705,6 +749,7 @@ def final(request: Request) -> Document:
     default_problems += [f"{c['year']}: {c['message']}" for c in problems["checks"]]
     default_problems += [f"{t['year']}: {t['note']}" for t in problems["territory"]]
     sections = [
+        Section("", [*preamble]),
         state,
         targets,
         tasks_section(ROMAN[2], plan, plan.start_year, end),

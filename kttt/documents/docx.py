@@ -291,7 +291,8 @@ def render(document: Document, issued_on: dt.date) -> bytes:
     body = [s for s in document.sections if not s.appendix]
     appendices = [s for s in document.sections if s.appendix]
     for section in body:
-        _para(doc, section.heading, bold=True, before=12, after=3, indent=True)
+        if section.heading:  # the preamble (legal bases, opening sentence) has none
+            _para(doc, section.heading, bold=True, before=12, after=3, indent=True)
         _blocks(doc, section)
     _signature(doc, document)
     for section in appendices:
