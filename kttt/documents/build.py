@@ -538,7 +538,7 @@ def opening(request: Request, area_name: str, what: str) -> list[Block]:
     """The legal bases of the plan (one "Căn cứ …" a line) and the sentence that opens the
     report, citing the plan's approving decision when it is known."""
     text = plan_text(request.plan) if request.plan is not None else None
-    out = [
+    out: list[Block] = [
         Paragraph(
             line if line.lower().startswith("căn cứ") else _("Căn cứ %(law)s") % {"law": line}
         )
