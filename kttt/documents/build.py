@@ -446,9 +446,10 @@ def data_problems(checks: list[dict[str, Any]]) -> list[str]:
     return [c["message"] for c in checks if c["severity"] in ("error", "warning")]
 
 
-def text_section(heading: str, written: str, default: list[str]) -> Section:
+def text_section(key: str, heading: str, written: str, default: list[str]) -> Section:
+    """Section V ("problems") or VI ("directions"): the author's text, or what the data say."""
     blocks: list[Block] = [*(_lines(written) or [Paragraph(p) for p in default])]
-    return Section(heading, blocks or [Paragraph("…")])
+    return Section(heading, blocks or [Paragraph("…")], key=key)
 
 
 def default_directions(lagging: list[str]) -> list[str]:
@@ -636,6 +637,7 @@ def annual(request: Request) -> Document:
             )
     sections.append(
         text_section(
+            "problems",
             _("%(n)s. TỒN TẠI, HẠN CHẾ, NGUYÊN NHÂN") % {"n": ROMAN[4]},
             request.problems,
             data_problems(result["checks"]),
@@ -643,6 +645,7 @@ def annual(request: Request) -> Document:
     )
     sections.append(
         text_section(
+            "directions",
             _("%(n)s. PHƯƠNG HƯỚNG, KIẾN NGHỊ") % {"n": ROMAN[5]},
             request.directions,
             default_directions(lagging),
@@ -755,11 +758,13 @@ def final(request: Request) -> Document:
         tasks_section(ROMAN[2], plan, plan.start_year, end),
         money_section(ROMAN[3], plan, None),
         text_section(
+            "problems",
             _("%(n)s. TỒN TẠI, HẠN CHẾ, NGUYÊN NHÂN") % {"n": ROMAN[4]},
             request.problems,
             default_problems,
         ),
         text_section(
+            "directions",
             _("%(n)s. PHƯƠNG HƯỚNG, KIẾN NGHỊ") % {"n": ROMAN[5]},
             request.directions,
             default_directions(lagging),

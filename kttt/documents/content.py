@@ -62,6 +62,8 @@ class Section:
     # Sub-headings are paragraphs of style "heading"; a section of the appendix starts on a
     # new page.
     appendix: bool = False
+    # What the section is, for who looks for one ("problems", "directions": the author's).
+    key: str = ""
 
 
 @dataclass

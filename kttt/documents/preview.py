@@ -73,14 +73,14 @@ def page_of(document: Document) -> dict[str, Any]:
     }
 
 
-def section_text(document: Document, index: int) -> str:
-    """The text of a section as an author would write it: one paragraph per line (the
-    prefill of sections V and VI)."""
-    if index >= len(document.sections):
-        return ""
+def section_text(document: Document, key: str) -> str:
+    """The text of a section ("problems", "directions") as an author would write it: one
+    paragraph per line (the prefill of sections V and VI)."""
     lines = [
         b.text
-        for b in document.sections[index].blocks
+        for s in document.sections
+        if s.key == key
+        for b in s.blocks
         if isinstance(b, Paragraph) and b.text.strip() not in ("", "…")
     ]
     return "\n".join(lines)

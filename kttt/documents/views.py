@@ -44,9 +44,6 @@ from kttt.lib.errors import Refusal
 from kttt.plans.models import Plan
 from kttt.registry.models import Kind
 
-# Sections V and VI of both reports (kttt.documents.build).
-PROBLEMS, DIRECTIONS = 4, 5
-
 # --- the register -------------------------------------------------------------------------
 
 
@@ -217,8 +214,8 @@ def _initial(chosen: Chosen) -> dict[str, Any]:
     return {
         **issuer.as_json(),
         "recipients": "\n".join(issuer.recipients),
-        "problems": section_text(document, PROBLEMS),
-        "directions": section_text(document, DIRECTIONS),
+        "problems": section_text(document, "problems"),
+        "directions": section_text(document, "directions"),
     }
 
 
