@@ -263,6 +263,7 @@ def _compute(
         "coops_classified": total["n_classified"] or 0,
         "coops_effective": total["n_effective"] or 0,
         "coops_effective_pct": ratio(total["n_effective"], total["n_classified"], 100),
+        "coops_effective_active_pct": ratio(total["n_effective"], active, 100),
         "agri_coops": agri.get("rows", 0),
         "agri_hightech": agri.get("n_hightech", 0),
         "agri_hightech_pct": ratio(agri.get("n_hightech"), agri.get("rows"), 100),
