@@ -8,8 +8,10 @@ Four HTX of Thị trấn Phong Thổ moved into Xã Phong Thổ on 01/7/2025, al
 """
 
 import datetime as dt
+import io
 
 import pytest
+from django.core.management import call_command
 
 from kttt.indicators.engine import compute
 from kttt.plans.evaluation import evaluate
@@ -120,4 +122,12 @@ def test_the_plan_page_the_api_and_the_final_evaluation_show_it(plan):
     final = client.get(f"/de-an/{plan.pk}/tong-ket/").text
     assert (
         "Năm 2025: Theo Thông tư 01/2020/TT-BKHĐT (Tốt, Khá); mẫu số: 3 HTX được xếp loại" in final
+    )
+
+
+def test_the_targets_command_prints_it(plan):
+    out = io.StringIO()
+    call_command("targets", plan=plan.pk, year=2024, stdout=out)
+    assert (
+        "Theo Thông tư 01/2020/TT-BKHĐT (Tốt, Khá); mẫu số: 3 HTX được xếp loại" in out.getvalue()
     )
