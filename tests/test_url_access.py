@@ -36,6 +36,7 @@ from kttt.plans import activities
 from kttt.plans.models import ImplementingUnit, Plan, Target, Task
 from kttt.plans.units import end_unit
 from kttt.registry import services
+from kttt.registry.models import GradingRule
 from tests import factories
 from tests.web import PLAIN_STORAGES, client_for, coop, person, today
 
@@ -69,6 +70,10 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     "registry:entity_export": ("get", "/htx.xlsx", READ_ALL),
     "registry:entity_create": ("get", "/them-htx/", REGISTRY_WRITERS),
     "registry:commune_options": ("get", "/xa-theo-ngay/?date=15/03/2018", READ_ALL),
+    # the grading rules (reference data): administrators
+    "registry:grading_rule_list": ("get", "/quy-dinh-xep-loai/", ADMIN_ONLY),
+    "registry:grading_rule_create": ("get", "/quy-dinh-xep-loai/them/", ADMIN_ONLY),
+    "registry:grading_rule_edit": ("get", "/quy-dinh-xep-loai/{grading_rule}/", ADMIN_ONLY),
     "registry:import": ("get", "/nhap-excel/", REGISTRY_WRITERS),
     # Confirming without a checked file: 403 for a role that may not import, else 404 (no
     # such upload).
@@ -309,6 +314,7 @@ def world(phong_tho, settings, tmp_path):
         "link": link.pk,
         "ocop": product.pk,
         "succession": Succession.objects.first().pk,
+        "grading_rule": GradingRule.objects.first().pk,
         "unit": nn.pk,
         "transfer": transfer.pk,
         "year": year,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from kttt.access.scope import FIGURE_WRITERS, REGISTRY_WRITERS, Scope, scope_of, today
 from kttt.accounts.models import Role
 from kttt.areas.models import Unit
-from kttt.registry.models import Entity
+from kttt.registry.models import Entity, GradingRule
 from kttt.registry.queries import current_locations
 
 
@@ -90,3 +90,18 @@ def visible_codes(request_or_user: object, codes: Collection[str]) -> set[str]:
     return set(
         entities_visible_to(request_or_user).filter(code__in=wanted).values_list("code", flat=True)
     )
+
+
+def may_manage_grading_rules(request_or_user: object) -> bool:
+    return scope_of(request_or_user).can_manage_grading_rules()
+
+
+def access_grading_rule(request_or_user: object, pk: int) -> GradingRule:
+    """A grading rule to change: 403 unless the user manages grading rules, 404 when
+    missing."""
+    if not may_manage_grading_rules(request_or_user):
+        raise PermissionDenied
+    rule = GradingRule.objects.filter(pk=pk).first()
+    if rule is None:
+        raise Http404
+    return rule

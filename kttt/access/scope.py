@@ -87,6 +87,10 @@ class Scope:
     def can_manage_units(self) -> bool:
         return self.is_admin
 
+    def can_manage_grading_rules(self) -> bool:
+        """Recording and changing the grading rules (reference data): administrators."""
+        return self.is_admin
+
     def reads_area_figures(self) -> bool:
         """Has the user an area whose figures (indicators, plans) it may read?"""
         return self.is_admin or any(m.area_code and m.role != Role.ADMIN for m in self.memberships)

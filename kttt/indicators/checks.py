@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from kttt.areas.models import Succession
 from kttt.areas.services import Area, located_in_q
 from kttt.indicators.income import previous_income_of_row
-from kttt.lib.dates import add_months
+from kttt.lib.dates import add_months, format_date
+from kttt.registry.grading import grading_date
 from kttt.registry.models import MANAGER_LEVEL_FIELDS, Entity, YearlyReport
 from kttt.registry.queries import current_locations
 
@@ -112,12 +113,50 @@ def ended_unit_without_successor(ctx: Context) -> tuple[int, list[str]]:
     return len(codes), codes[:LIST_LIMIT]
 
 
+def _graded_under_ended_rule(ctx: Context) -> QuerySet[YearlyReport]:
+    """Graded rows of R whose rule had ended by the year's grading date: no rule in force
+    then was recorded (kttt.registry.grading attaches the last one that ended)."""
+    return ctx.reports.exclude(grade="").filter(grading_rule__valid_to__lt=grading_date(ctx.year))
+
+
+def grading_rule_ended(ctx: Context) -> tuple[int, list[str]]:
+    rows = _graded_under_ended_rule(ctx)
+    ids = list(rows.order_by("entity_id").values_list("entity_id", flat=True)[:LIST_LIMIT])
+    if not ids:
+        return 0, []
+    return rows.count(), _first(Entity.objects.filter(pk__in=ids), "code")
+
+
+def grading_rule_ended_message(ctx: Context, n: int) -> str:
+    by_rule = (
+        _graded_under_ended_rule(ctx)
+        .order_by("grading_rule__valid_to")
+        .values_list("grading_rule__name", "grading_rule__valid_to")
+        .annotate(n=Count("pk"))
+    )
+    return " ".join(
+        _(
+            "Xếp loại năm %(year)s của %(n)d HTX theo %(rule)s, đã hết hiệu lực từ %(day)s; "
+            "chưa ghi nhận quy định thay thế."
+        )
+        % {
+            "year": ctx.year,
+            "n": count,
+            "rule": name,
+            "day": format_date(last_day + dt.timedelta(days=1)),
+        }
+        for name, last_day, count in by_rule
+    )
+
+
 @dataclass(frozen=True)
 class Rule:
     code: str
     severity: str
     run: Callable[[Context], tuple[int, list[str]]]
     message: Callable[[int], str]
+    # A message that needs the year or the data (asked only when the rule fires).
+    detail: Callable[[Context, int], str] | None = None
 
 
 RULES: tuple[Rule, ...] = (
@@ -172,6 +211,15 @@ RULES: tuple[Rule, ...] = (
             % {"n": n}
         ),
     ),
+    Rule(
+        "grading_rule_ended",
+        "warning",
+        grading_rule_ended,
+        lambda n: (
+            _("%(n)d HTX xếp loại theo quy định đã hết hiệu lực vào ngày xếp loại.") % {"n": n}
+        ),
+        detail=grading_rule_ended_message,
+    ),
 )
 RULE_CODES = tuple(rule.code for rule in RULES)
 
@@ -185,7 +233,7 @@ def run_checks(ctx: Context) -> list[dict[str, Any]]:
                 {
                     "rule": rule.code,
                     "severity": rule.severity,
-                    "message": rule.message(count),
+                    "message": rule.detail(ctx, count) if rule.detail else rule.message(count),
                     "count": count,
                     "entities": codes,
                 }

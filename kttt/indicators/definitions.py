@@ -45,10 +45,19 @@ AGRI = Q(entity__sector="nong_nghiep")
 
 
 def effective() -> Q:
-    """Grades that count as "hoạt động hiệu quả": a setting (DOMAIN.md §2), read per query."""
+    """Rows counted as "hoạt động hiệu quả": each row by the grades its own grading rule
+    counts (DOMAIN.md §2; the recorded rules are few), a graded row without a rule by the
+    setting KTTT_EFFECTIVE_GRADES. Read per query, so a rule recorded today counts at once."""
     from django.conf import settings
 
-    return Q(grade__in=[g.strip() for g in settings.KTTT_EFFECTIVE_GRADES])
+    from kttt.registry.models import GradingRule
+
+    condition = Q(
+        grading_rule__isnull=True, grade__in=[g.strip() for g in settings.KTTT_EFFECTIVE_GRADES]
+    )
+    for pk, grades in GradingRule.objects.values_list("pk", "effective"):
+        condition |= Q(grading_rule=pk, grade__in=grades)
+    return condition
 
 
 HTX = _("HTX")
@@ -191,14 +200,26 @@ INDICATORS: tuple[Indicator, ...] = (
         "coops_effective",
         _("Số HTX hoạt động hiệu quả"),
         HTX,
-        _("Các dòng của R xếp loại Tốt hoặc Khá (theo cấu hình KTTT_EFFECTIVE_GRADES)."),
+        _(
+            "Các dòng của R có xếp loại được tính là hoạt động hiệu quả theo quy định xếp loại "
+            "gắn với dòng (quy định có hiệu lực ngày 15/12 năm Y); dòng có xếp loại mà chưa "
+            "gắn quy định: theo cấu hình KTTT_EFFECTIVE_GRADES."
+        ),
         rows=effective,
     ),
     Indicator(
         "coops_effective_pct",
         _("Tỷ lệ HTX hoạt động hiệu quả"),
         PCT,
-        _("coops_effective / coops_classified × 100."),
+        _("coops_effective / coops_classified × 100 (mẫu số: HTX được xếp loại)."),
+        percent=True,
+        rows=effective,
+    ),
+    Indicator(
+        "coops_effective_active_pct",
+        _("Tỷ lệ HTX hoạt động hiệu quả trên tổng số HTX đang hoạt động"),
+        PCT,
+        _("coops_effective / coops_active × 100 (mẫu số: HTX đang hoạt động)."),
         percent=True,
         rows=effective,
     ),

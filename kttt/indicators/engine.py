@@ -223,11 +223,10 @@ def _compute(
     if with_checks:  # the rules over rows are counted in the same pass
         rows = rows.alias(_previous_income=previous_income_of_row())
         check_counts = checks.row_counts()
+    aggregates = _row_aggregates()  # reads the grading rules once
     groups: dict[str, dict[str, Any]] = {
         row["entity__sector"]: dict(row)
-        for row in rows.order_by()
-        .values("entity__sector")
-        .annotate(**_row_aggregates(), **check_counts)
+        for row in rows.order_by().values("entity__sector").annotate(**aggregates, **check_counts)
     }
     ocop_rows = valid_ocop(p, as_of)
     ocop = [(e, pid) for e, pid, _rec in ocop_rows]
@@ -235,7 +234,7 @@ def _compute(
         previous = _previous(area_code, kind, year)
     previous_area, previous_income = previous
 
-    total = {key: _sum(groups, key) for key in _row_aggregates()}
+    total = {key: _sum(groups, key) for key in aggregates}
     active = sum(p_sector.values())
     received = total["rows"] or 0
     agri: dict[str, Any] = groups.get(Sector.NONG_NGHIEP, {})
@@ -263,6 +262,7 @@ def _compute(
         "coops_classified": total["n_classified"] or 0,
         "coops_effective": total["n_effective"] or 0,
         "coops_effective_pct": ratio(total["n_effective"], total["n_classified"], 100),
+        "coops_effective_active_pct": ratio(total["n_effective"], active, 100),
         "agri_coops": agri.get("rows", 0),
         "agri_hightech": agri.get("n_hightech", 0),
         "agri_hightech_pct": ratio(agri.get("n_hightech"), agri.get("rows"), 100),

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from kttt.indicators.basis import effective_basis
 from kttt.indicators.engine import compute, series
 from kttt.lib.errors import Refusal
 from kttt.plans.models import Comparison, Plan, Schedule, Target
@@ -148,6 +149,14 @@ def evaluate(plan: Plan, year: int) -> dict[str, Any]:
                 "status": str(status.label),
                 "status_code": status.code,
                 "projection": trend(points, plan.end_year),
+                # An effectiveness figure names its grading rules and denominator.
+                "basis": effective_basis(
+                    target.indicator,
+                    year,
+                    plan.area_code,
+                    target.kind,
+                    results[(year, target.kind)],
+                ),
             }
         )
     return {

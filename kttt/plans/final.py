@@ -23,6 +23,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from kttt.indicators.basis import effective_basis
 from kttt.indicators.definitions import BY_CODE
 from kttt.indicators.engine import compute, series
 from kttt.lib.numbers import format_number
@@ -211,6 +212,14 @@ def final_evaluation(plan: Plan) -> dict[str, Any]:
                 },
                 "verdict": str(verdict.label),
                 "verdict_code": verdict.code,
+                # The final year's grading rules and denominator of an effectiveness figure.
+                "basis": effective_basis(
+                    target.indicator,
+                    plan.end_year,
+                    plan.area_code,
+                    target.kind,
+                    years.get(plan.end_year, {}),
+                ),
             }
         )
     achieved = sum(1 for r in rows if r["verdict_code"] == ACHIEVED.code)

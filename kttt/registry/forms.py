@@ -21,6 +21,7 @@ from kttt.registry.models import (
     YEARLY_FIELDS,
     Entity,
     Grade,
+    GradingRule,
     Kind,
     OcopLevel,
     OcopProduct,
@@ -321,3 +322,60 @@ class OcopForm(VNForm):
 
     def values(self) -> dict[str, Any]:
         return {f: self.cleaned_data[f] for f in ("stars", "recognized_on", "level")}
+
+
+class GradingRuleForm(VNForm):
+    """A grading rule (kttt.registry.grading): its validity, the names of the four grades
+    under it and the grades that count as "hoạt động hiệu quả"."""
+
+    name = forms.CharField(
+        label=_lazy("Văn bản quy định"),
+        max_length=200,
+        help_text=_lazy("Ví dụ: Thông tư 01/2020/TT-BKHĐT."),
+    )
+    valid_from = VNDateField(label=_lazy("Có hiệu lực từ ngày"))
+    valid_to = VNDateField(
+        label=_lazy("Ngày cuối cùng còn hiệu lực"),
+        required=False,
+        help_text=_lazy("Để trống khi quy định còn hiệu lực."),
+    )
+    label_tot = forms.CharField(label=_lazy("Tên mức “Tốt”"), max_length=60)
+    label_kha = forms.CharField(label=_lazy("Tên mức “Khá”"), max_length=60)
+    label_trung_binh = forms.CharField(label=_lazy("Tên mức “Trung bình”"), max_length=60)
+    label_yeu = forms.CharField(label=_lazy("Tên mức “Yếu”"), max_length=60)
+    effective = forms.MultipleChoiceField(
+        label=_lazy("Các mức được tính là hoạt động hiệu quả"),
+        choices=Grade.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,  # the service says why none is refused
+    )
+    note = forms.CharField(
+        label=_lazy("Căn cứ, ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    LABEL_FIELDS = {code: f"label_{code}" for code in Grade.values}
+
+    @classmethod
+    def initial_for(cls, rule: GradingRule | None) -> dict[str, Any]:
+        if rule is None:
+            return {f: str(Grade(code).label) for code, f in cls.LABEL_FIELDS.items()}
+        initial: dict[str, Any] = {
+            "name": rule.name,
+            "valid_from": rule.valid_from,
+            "valid_to": rule.valid_to,
+            "effective": list(rule.effective),
+            "note": rule.note,
+        }
+        initial.update({f: rule.label(code) for code, f in cls.LABEL_FIELDS.items()})
+        return initial
+
+    def values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "name": data["name"].strip(),
+            "valid_from": data["valid_from"],
+            "valid_to": data["valid_to"],
+            "labels": {code: data[f] for code, f in self.LABEL_FIELDS.items()},
+            "effective": data["effective"],
+            "note": data["note"],
+        }

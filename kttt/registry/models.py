@@ -56,6 +56,59 @@ class Grade(models.TextChoices):
     YEU = "yeu", _("Yếu")
 
 
+def default_grade_labels() -> dict[str, str]:
+    """The grade names of Thông tư 01/2020/TT-BKHĐT, a new rule's starting point."""
+    return {"tot": "Tốt", "kha": "Khá", "trung_binh": "Trung bình", "yeu": "Yếu"}
+
+
+class GradingRule(models.Model):
+    """The legal rule grades are given under (DOMAIN.md §2), recorded by an administrator:
+    its validity, the name of each of the four grades under it and which of them count as
+    "hoạt động hiệu quả". A yearly row's grade belongs to the rule in force on that year's
+    grading date (kttt.registry.grading)."""
+
+    name = models.CharField(_("văn bản quy định"), max_length=200, unique=True)
+    valid_from = models.DateField(_("có hiệu lực từ ngày"))
+    # The last day in force; blank while in force.
+    valid_to = models.DateField(_("ngày cuối cùng còn hiệu lực"), null=True, blank=True)
+    # Grade code -> the grade's name under this rule (the import still reads the four words).
+    labels = models.JSONField(_("tên các mức xếp loại"), default=default_grade_labels)
+    # Grade codes that count as "hoạt động hiệu quả" under this rule.
+    effective = models.JSONField(_("mức được tính là hoạt động hiệu quả"), default=list)
+    note = models.TextField(_("ghi chú"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người cập nhật"),
+    )
+
+    class Meta:
+        verbose_name = _("quy định xếp loại")
+        verbose_name_plural = _("quy định xếp loại")
+        ordering = ["valid_from", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="grading_rule_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def label(self, code: str) -> str:
+        return str(self.labels.get(code) or Grade(code).label)
+
+    @property
+    def effective_labels(self) -> str:
+        """The effective grades by their names under this rule, in the grades' order."""
+        return ", ".join(self.label(g) for g in Grade.values if g in self.effective)
+
+
 class OcopLevel(models.TextChoices):
     HUYEN = "huyen", _("Huyện")
     TINH = "tinh", _("Tỉnh")
@@ -224,6 +277,16 @@ class YearlyReport(models.Model):
     income_avg = _money(_("thu nhập bình quân (triệu đồng/người/năm)"))
     tax = _money(_("nộp ngân sách (triệu đồng)"))
     grade = models.CharField(_("xếp loại"), max_length=10, choices=Grade.choices, blank=True)
+    # The rule the grade was given under: the one in force on the year's grading date
+    # (kttt.registry.grading keeps it; blank when the row has no grade).
+    grading_rule = models.ForeignKey(
+        GradingRule,
+        verbose_name=_("quy định xếp loại"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
     hightech = models.BooleanField(_("ứng dụng công nghệ cao"), default=False)
     value_chain = models.BooleanField(_("liên kết chuỗi giá trị"), default=False)
     updated_at = models.DateTimeField(auto_now=True)

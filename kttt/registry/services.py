@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from kttt.areas.models import Level, Succession, Unit
 from kttt.lib.errors import Refusal
 from kttt.registry import rules, validation
+from kttt.registry.grading import rule_for_year
 from kttt.registry.history import refresh_intervals
 from kttt.registry.models import (
     AuditEntry,
@@ -251,7 +252,8 @@ def save_yearly(
     enforce(rules.yearly(year=year, established_on=entity.established_on, values=values))
     report = YearlyReport.objects.filter(entity=entity, year=year).first()
     if report is None:
-        report = YearlyReport.objects.create(entity=entity, year=year, **values)
+        rule = rule_for_year(year) if values.get("grade") else None
+        report = YearlyReport.objects.create(entity=entity, year=year, grading_rule=rule, **values)
         _audit(
             entity,
             AuditEntry.Action.CREATE,
@@ -265,7 +267,11 @@ def save_yearly(
     if changes:
         for field in changes:
             setattr(report, field, values[field])
-        report.save(update_fields=[*changes, "updated_at"])
+        fields = [*changes, "updated_at"]
+        if "grade" in changes:  # the grade is given under the year's rule
+            report.grading_rule = rule_for_year(year) if report.grade else None
+            fields.append("grading_rule")
+        report.save(update_fields=fields)
         _audit(entity, AuditEntry.Action.UPDATE, f"yearly:{year}", changes, user, source)
     return report
 

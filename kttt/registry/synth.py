@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from kttt.areas.models import Level, Succession, Unit
 from kttt.areas.reference import LAST_OLD_DAY, REFORM_DAY
 from kttt.lib.text import sort_key
+from kttt.registry.grading import attach_years
 from kttt.registry.models import (
     Entity,
     Grade,
@@ -238,6 +239,7 @@ def synthesize(entities: int, first_year: int, last_year: int, seed: int) -> dic
         StatusChange.objects.bulk_create(chunk)
     for chunk in _chunks(reports):
         YearlyReport.objects.bulk_create(chunk)
+    attach_years()  # the grades' rules, as every writer of yearly rows does
     # Fresh statistics for the query planner after a bulk load (both databases have ANALYZE).
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from kttt.registry import views
+from kttt.registry import views, views_grading
 from kttt.registry.urls_import import urlpatterns as import_urls
 
 app_name = "registry"
@@ -16,6 +16,9 @@ urlpatterns = [
     path("htx.xlsx", views.entity_export, name="entity_export"),
     path("them-htx/", views.entity_create, name="entity_create"),
     path("xa-theo-ngay/", views.commune_options, name="commune_options"),
+    path("quy-dinh-xep-loai/", views_grading.grading_rule_list, name="grading_rule_list"),
+    path("quy-dinh-xep-loai/them/", views_grading.grading_rule_create, name="grading_rule_create"),
+    path("quy-dinh-xep-loai/<int:pk>/", views_grading.grading_rule_edit, name="grading_rule_edit"),
     path("htx/<str:code>/", views.entity_detail, name="entity_detail"),
     path("htx/<str:code>/sua/", views.entity_edit, name="entity_edit"),
     path("htx/<str:code>/trang-thai/", views.entity_status, name="entity_status"),

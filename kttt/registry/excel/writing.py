@@ -26,6 +26,7 @@ from kttt.registry.excel.importing import (
     plan_import,
 )
 from kttt.registry.excel.reading import Problem
+from kttt.registry.grading import attach_years
 from kttt.registry.history import refresh_intervals
 from kttt.registry.models import (
     AuditEntry,
@@ -118,6 +119,11 @@ def apply_plan(plan: ImportPlan, *, user: User = None, source: str = SOURCE) -> 
                 [*sorted(plan.report_fields), "updated_at"],
                 batch_size=BATCH_SIZE,
             )
+        # The grades written are given under their year's rule (kttt.registry.grading).
+        attach_years(
+            {year for _entity, year, _values in plan.new_reports}
+            | {report.year for report in plan.changed_reports}
+        )
         _insert(
             OcopProduct,
             ("entity", "name", *OCOP_VALUE_FIELDS),

@@ -60,6 +60,8 @@ class Command(BaseCommand):
                 f"  {row['code']:<20} {row['status']:<16} {value} {unit}{projection}\n"
                 f"      {row['description']}"
             )
+            if row["basis"]:
+                self.stdout.write(f"      {row['basis']['text']}")
 
     def final(self, plan: Plan, fmt: str) -> None:
         result = final_evaluation(plan)
@@ -75,6 +77,8 @@ class Command(BaseCommand):
                 f"{_number(row['baseline'])}, năm cuối {_number(row['final'])}\n"
                 f"      {row['description']}\n      {row['rule_text']}"
             )
+            if row["basis"]:
+                self.stdout.write(f"      Năm {plan.end_year}: {row['basis']['text']}")
         problems = result["problems"]
         for gap in problems["missing_reports"]:
             self.stdout.write(f"  Năm {gap['year']}: {gap['missing']} HTX chưa có số liệu năm.")
