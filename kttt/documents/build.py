@@ -255,6 +255,16 @@ def _goal(described: dict[str, Any]) -> str:
     return f"{comparison} {n(described['value'])}{pct}{unit}"
 
 
+def _with_basis(row: dict[str, Any]) -> str:
+    """A target's description, with the grading rule and denominator its figure stands on
+    when it has one (the "effective" targets): "(Theo Thông tư 01/2020/TT-BKHĐT (Tốt, Khá);
+    mẫu số: 18 HTX được xếp loại)"."""
+    basis = row.get("basis")
+    if not basis or not basis.get("text"):
+        return str(row["description"])
+    return f"{row['description']} ({basis['text']})"
+
+
 def annual_targets_section(number: str, plan: Plan, year: int) -> tuple[Section, list[str]]:
     ev = evaluate(plan, year)
     achieved = sum(1 for r in ev["targets"] if r["status_code"] == "achieved")
@@ -279,7 +289,7 @@ def annual_targets_section(number: str, plan: Plan, year: int) -> tuple[Section,
         rows.append(
             [
                 i,
-                row["description"],
+                _with_basis(row),
                 _goal(row["target"]),
                 _number(row["value"], bool(ind and ind.percent)),
                 row["status"],
@@ -708,7 +718,7 @@ def final(request: Request) -> Document:
         rows.append(
             [
                 i,
-                row["description"],
+                _with_basis(row),
                 _goal(row["target"]),
                 _number(row["baseline"], pct),
                 _number(row["final"], pct),

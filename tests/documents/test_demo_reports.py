@@ -74,6 +74,10 @@ def test_the_demo_reports(demo, tmp_path):
     for code in ("coops_active", "members", "capital", "revenue", "income_avg", "tax"):
         assert format_number(figures[code]) in text, code
     assert len(doc.tables[-1].rows) == 1 + figures["coops_active"]
+    # The effective target names its grading rule and denominator; the 2025 grades were
+    # given after Thông tư 01/2020 ended, and section V says so.
+    assert "(Theo Thông tư 01/2020/TT-BKHĐT (Tốt, Khá); mẫu số: " in text
+    assert "đã hết hiệu lực từ 18/09/2025" in text
 
     # The final report: the eight targets, each with its verdict, and the count.
     doc, text, path = report(tmp_path, "final", "--plan", "1", "--date", "20/01/2026")
