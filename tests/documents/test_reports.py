@@ -321,3 +321,21 @@ def test_libreoffice_converts_the_report_to_pdf(world, tmp_path):
         check=True,
     )
     assert list(tmp_path.glob("p*.png"))
+
+
+def test_a_reports_queries_do_not_grow_with_the_cooperatives(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    on = D(2026, 1, 10)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            build(Request("annual", "12", on, issuer_for("12", on), year=2025))
+        return len(ctx.captured_queries)
+
+    before = queries()
+    for i in range(3):
+        e = factories.entity(f"Y{i}", world.mu_sang, established=D(2022, 1, 1))
+        factories.yearly(e, 2025, members=5, workers=2, income_avg=30)
+    assert queries() == before
