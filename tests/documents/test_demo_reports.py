@@ -14,6 +14,7 @@ from django.core.management import call_command
 from docx import Document as read_docx
 
 from kttt.lib.numbers import format_number
+from kttt.plans.models import Plan
 
 pytestmark = pytest.mark.django_db
 VERDICTS = {"Đạt", "Không đạt", "Chưa đủ số liệu"}
@@ -81,8 +82,9 @@ def test_the_demo_reports(demo, tmp_path):
     assert "đã hết hiệu lực từ 18/09/2025" in text
 
     # The final report: the eight targets, each with its verdict, and the count.
-    doc, text, path = report(tmp_path, "final", "--plan", "1", "--date", "20/01/2026")
-    final = cli_json("targets", "--final", "--plan", "1")
+    plan = str(Plan.objects.get().pk)  # not 1 on PostgreSQL, whose sequences go on
+    doc, text, path = report(tmp_path, "final", "--plan", plan, "--date", "20/01/2026")
+    final = cli_json("targets", "--final", "--plan", plan)
     targets = next(t for t in doc.tables if t.rows[0].cells[-1].text == "Đánh giá")
     rows = targets.rows[1:]
     assert len(rows) == 8
