@@ -65,8 +65,10 @@ def read_selector(request: HttpRequest, scope: Scope) -> SelectorForm:
     area_code = str(data.get("area", "")).strip() or fallback
     data["area"] = area_code
     kind = str(data.get("kind", "")).strip() or Kind.HTX.value
-    shown = default_year(area_code, kind)
-    if not data.get("year", "").strip():
+    if str(data.get("year", "")).strip():
+        shown = today().year  # only the choices' fallback: the year asked is read
+    else:  # the rule costs a count per year looked at: only when no year is asked
+        shown = default_year(area_code, kind)
         data["year"] = str(shown)
     years = sorted({*data_years(), shown, today().year})
     form = SelectorForm(data, years=years, default_year=shown, default_area=fallback)
