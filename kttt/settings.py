@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "kttt.plans",
     "kttt.documents",
     "kttt.api",
+    "kttt.overview",
     "kttt.demo",
 ]
 
@@ -124,7 +125,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "registry:entity_list"
+LOGIN_REDIRECT_URL = "overview:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # django-axes: lock a username+IP pair after repeated failures, for a cool-off period.

@@ -9,6 +9,7 @@ from kttt.registry.urls_succession import urlpatterns as succession_urls
 areas_urls = ([*unit_urls, *succession_urls], "areas")
 
 urlpatterns = [
+    path("", include("kttt.overview.urls")),
     path("", include("kttt.registry.urls")),
     path("", include("kttt.accounts.urls")),
     path("areas/", include(areas_urls)),

@@ -1,5 +1,4 @@
 from django.urls import path
-from django.views.generic import RedirectView
 
 from kttt.registry import views, views_grading
 from kttt.registry.urls_import import urlpatterns as import_urls
@@ -11,7 +10,6 @@ app_name = "registry"
 urlpatterns = [
     # Before "htx/<code>/" so that an import page under "htx/..." is not read as a code.
     *import_urls,
-    path("", RedirectView.as_view(pattern_name="registry:entity_list"), name="home"),
     path("htx/", views.entity_list, name="entity_list"),
     path("htx.xlsx", views.entity_export, name="entity_export"),
     path("them-htx/", views.entity_create, name="entity_create"),

@@ -28,10 +28,10 @@ def test_it_shows_a_vietnamese_login_page(client):
     assert "Danh sách HTX" not in response.text  # no menu before logging in
 
 
-def test_it_logs_in_and_lands_on_the_list(client, lan):
+def test_it_logs_in_and_lands_on_the_home_page(client, lan):
     response = client.post(LOGIN, {"username": lan.username, "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("registry:entity_list")
+    assert response["Location"] == reverse("overview:home")
     page = client.get(response["Location"])
     assert page.status_code == 200
     assert "Đăng xuất" in page.text

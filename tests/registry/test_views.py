@@ -71,10 +71,9 @@ def queries_for(client, address):
 # --- log-in required ------------------------------------------------------------------
 
 
-def test_it_redirects_the_root_to_the_list(officer):
-    response = officer.get("/")
-    assert response.status_code == 302
-    assert response["Location"] == reverse("registry:entity_list")
+def test_it_keeps_the_list_at_its_own_address_beside_the_home_page(officer):
+    assert reverse("registry:entity_list") == "/htx/"
+    assert reverse("overview:home") == "/"
 
 
 @pytest.mark.parametrize(
