@@ -155,3 +155,19 @@ class DisbursementForm(PlanBoundForm):
                     % {"task": task.code, "source": source.name, "year": year},
                 )
         return data
+
+
+class ReversalForm(VNForm):
+    """Cancelling a payment: the day, the reason, and the reversal's own voucher number
+    (blank = the payment's)."""
+
+    prefix = "rev"
+
+    date = VNDateField(label=_lazy("Ngày hủy"))
+    reason = forms.CharField(label=_lazy("Lý do hủy"), max_length=255)
+    document = forms.CharField(
+        label=_lazy("Số chứng từ hủy"),
+        max_length=100,
+        required=False,
+        help_text=_lazy("Để trống: dùng số chứng từ của khoản chi."),
+    )
