@@ -285,7 +285,9 @@ class Task(models.Model):
     class Meta:
         verbose_name = _("nhiệm vụ, giải pháp")
         verbose_name_plural = _("nhiệm vụ, giải pháp")
-        ordering = ["plan", "kind", "order", "code"]
+        # The plan's order: tasks (III.3 a–e) before solutions (III.4 a–h); "task" sorts
+        # after "solution", hence the descending kind.
+        ordering = ["plan", "-kind", "order", "code"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="task_code_unique_in_plan"),
             models.CheckConstraint(

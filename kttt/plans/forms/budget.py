@@ -136,7 +136,7 @@ class DisbursementForm(PlanBoundForm):
         self.fields["activity"].queryset = (  # type: ignore[attr-defined]
             Activity.objects.filter(task__plan=plan)
             .select_related("task")
-            .order_by("task__order", "start_date", "pk")
+            .order_by("-task__kind", "task__order", "task__code", "start_date", "pk")
         )
         self.line: BudgetLine | None = None
 
