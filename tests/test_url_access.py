@@ -76,6 +76,7 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     "registry:grading_rule_create": ("get", "/quy-dinh-xep-loai/them/", ADMIN_ONLY),
     "registry:grading_rule_edit": ("get", "/quy-dinh-xep-loai/{grading_rule}/", ADMIN_ONLY),
     "registry:import": ("get", "/nhap-excel/", REGISTRY_WRITERS),
+    "registry:import_template": ("get", "/nhap-excel/mau/", READ_ALL),
     # Confirming without a checked file: 403 for a role that may not import, else 404 (no
     # such upload).
     "registry:import_confirm": (
