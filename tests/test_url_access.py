@@ -24,6 +24,7 @@ redirect after a write, a 400 for the empty form posted); "login" = sent to the 
 """
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -32,7 +33,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from kttt.accounts.models import Membership, Role
 from kttt.areas.models import Succession
 from kttt.documents.models import Issuer, Report
-from kttt.plans import activities
+from kttt.plans import activities, budget
 from kttt.plans.models import ImplementingUnit, Plan, Target, Task
 from kttt.plans.units import end_unit
 from kttt.registry import services
@@ -77,6 +78,7 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     "registry:grading_rule_create": ("get", "/quy-dinh-xep-loai/them/", ADMIN_ONLY),
     "registry:grading_rule_edit": ("get", "/quy-dinh-xep-loai/{grading_rule}/", ADMIN_ONLY),
     "registry:import": ("get", "/nhap-excel/", REGISTRY_WRITERS),
+    "registry:import_template": ("get", "/nhap-excel/mau/", READ_ALL),
     # Confirming without a checked file: 403 for a role that may not import, else 404 (no
     # such upload).
     "registry:import_confirm": (
@@ -159,6 +161,11 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     "execution:budget_source": ("post", "/thuc-hien/kinh-phi/{plan}/nguon/", PLAN_WRITE),
     "execution:budget_line": ("post", "/thuc-hien/kinh-phi/{plan}/du-toan/", PLAN_WRITE),
     "execution:budget_disburse": ("post", "/thuc-hien/kinh-phi/{plan}/giai-ngan/", PLAN_WRITE),
+    "execution:budget_reverse": (
+        "get",
+        "/thuc-hien/kinh-phi/{plan}/chi/{payment}/huy/",
+        PLAN_WRITE,
+    ),
     "execution:link_list": ("get", "/thuc-hien/lien-ket/", READ_ALL),
     "execution:entity_links": ("get", "/thuc-hien/lien-ket/htx/OWN/", OWN_READ),
     "execution:link_create": ("get", "/thuc-hien/lien-ket/htx/OWN/them/", OWN_REGISTRY),
@@ -269,6 +276,16 @@ def world(phong_tho, settings, tmp_path):
             "status": "in_progress",
         }
     )
+    line = budget.set_line(
+        task=task,
+        source=budget.set_source(plan=plan, name="Ngân sách huyện", total=Decimal(500)),
+        year=year,
+        requested=Decimal(100),
+        allocated=Decimal(100),
+    )
+    payment = budget.disburse(
+        line=line, date=dt.date(year, 1, 1), amount=Decimal(10), document="01/CT"
+    )
     evidence = activities.add_evidence(
         activity=act, upload=SimpleUploadedFile("bb.pdf", PDF, content_type="application/pdf")
     )
@@ -319,6 +336,7 @@ def world(phong_tho, settings, tmp_path):
         "grading_rule": GradingRule.objects.first().pk,
         "unit": nn.pk,
         "transfer": transfer.pk,
+        "payment": payment.pk,
         "year": year,
     }
     return people, keys

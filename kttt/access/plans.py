@@ -36,6 +36,7 @@ from kttt.accounts.models import Role
 from kttt.lib.dates import year_end
 from kttt.plans.models import (
     Activity,
+    Disbursement,
     EnterpriseLink,
     EvidenceFile,
     ImplementingUnit,
@@ -216,6 +217,19 @@ def access_target(
         raise Http404
     target.plan = plan
     return target
+
+
+def access_disbursement(
+    request_or_user: object, plan_pk: int | str, pk: int, *, write: bool = False
+) -> Disbursement:
+    """A payment of a plan, reachable only through its plan's access."""
+    plan = access_plan(request_or_user, plan_pk, write=write)
+    payment = (
+        Disbursement.objects.filter(pk=pk, line__task__plan=plan).select_related("line").first()
+    )
+    if payment is None:
+        raise Http404
+    return payment
 
 
 def may_write_plan(request_or_user: object, plan: Plan) -> bool:

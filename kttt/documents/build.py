@@ -341,7 +341,7 @@ def tasks_section(number: str, plan: Plan, first: int, last: int) -> Section:
         Column(_("Kinh phí (triệu đồng)"), "money", 2.2),
     ]
     rows = []
-    for task in plan.tasks.order_by("kind", "order", "code"):
+    for task in plan.tasks.order_by("-kind", "order", "code"):
         done = [a for a in by_task.get(task.pk, []) if a.status == ActivityStatus.DONE]
         supported = {c.pk for a in done for c in a.cooperatives.all()}
         cost = sum((a.cost for a in done if a.cost is not None), Decimal(0))

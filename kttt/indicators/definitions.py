@@ -24,6 +24,11 @@ class Indicator:
     rows: Q | Callable[[], Q] | None = None
     field: str | None = None
 
+    @property
+    def is_count(self) -> bool:
+        """Counts cooperatives, people or products: a whole number, never a share or money."""
+        return not self.percent and str(self.unit) in {str(HTX), str(PEOPLE), str(PRODUCTS)}
+
     def row_filter(self) -> Q:
         if self.rows is None:
             return Q()
@@ -62,6 +67,7 @@ def effective() -> Q:
 
 HTX = _("HTX")
 PEOPLE = _("người")
+PRODUCTS = _("sản phẩm")
 MILLION = _("triệu đồng")
 PCT = "%"
 
@@ -273,7 +279,7 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         "ocop_products",
         _("Số sản phẩm OCOP còn hiệu lực"),
-        _("sản phẩm"),
+        PRODUCTS,
         _("Các sản phẩm OCOP còn hiệu lực tại D của các HTX trên."),
         basis="ocop",
     ),

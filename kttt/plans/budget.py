@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kttt.lib.errors import Refusal
@@ -126,12 +127,22 @@ def disburse(
     document: str,
     activity: Activity | None = None,
     note: str = "",
+    user: Any = None,
 ) -> Disbursement:
+    """A payment from an allocation, dated in the allocation's year (docs/plan-execution.md)."""
     plan = line.task.plan
     if not dt.date(plan.start_year, 1, 1) <= date <= dt.date(plan.end_year, 12, 31):
         raise BudgetError(
             _("Ngày chi %(date)s nằm ngoài kỳ của đề án (%(start)s–%(end)s).")
             % {"date": date.strftime("%d/%m/%Y"), "start": plan.start_year, "end": plan.end_year}
+        )
+    if date.year != line.year:
+        raise BudgetError(
+            _(
+                "Ngày chi %(date)s không thuộc năm %(year)s của dự toán: khoản chi phải được "
+                "ghi vào dự toán của năm chi."
+            )
+            % {"date": date.strftime("%d/%m/%Y"), "year": line.year}
         )
     amount = money(amount, _("số tiền"))
     if amount == 0:
@@ -158,6 +169,50 @@ def disburse(
         document=document.strip(),
         activity=activity,
         note=note,
+        created_at=timezone.now(),
+        created_by=user,
+    )
+
+
+@transaction.atomic
+def reverse(
+    *, payment: Disbursement, date: dt.date, reason: str, document: str = "", user: Any = None
+) -> Disbursement:
+    """Cancel a payment by an entry of the opposite amount linked to it: the payment stays
+    in the books, the totals drop by its amount, exactly. A payment is reversed at most once
+    and a reversal is never reversed; the reversal is dated on or after the payment, in the
+    same allocation year."""
+    payment = Disbursement.objects.select_for_update().select_related("line").get(pk=payment.pk)
+    if payment.is_reversal:
+        raise BudgetError(_("Đây là bút toán hủy; không thể hủy một bút toán hủy."))
+    if Disbursement.objects.filter(reverses=payment).exists():
+        raise BudgetError(_("Khoản chi này đã được hủy."))
+    if not reason.strip():
+        raise BudgetError(_("Chưa nhập lý do hủy khoản chi."))
+    if date < payment.date:
+        raise BudgetError(
+            _("Ngày hủy %(date)s trước ngày chi %(paid)s.")
+            % {"date": date.strftime("%d/%m/%Y"), "paid": payment.date.strftime("%d/%m/%Y")}
+        )
+    if date.year != payment.line.year:
+        raise BudgetError(
+            _(
+                "Ngày hủy %(date)s không thuộc năm %(year)s của dự toán: bút toán hủy phải "
+                "nằm trong năm của khoản chi."
+            )
+            % {"date": date.strftime("%d/%m/%Y"), "year": payment.line.year}
+        )
+    return Disbursement.objects.create(
+        line=payment.line,
+        date=date,
+        amount=-payment.amount,
+        document=document.strip() or payment.document,
+        activity=payment.activity,
+        note="",
+        reverses=payment,
+        reason=reason.strip(),
+        created_at=timezone.now(),
+        created_by=user,
     )
 
 

@@ -11,12 +11,13 @@
 """
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from kttt.indicators.basis import effective_basis
+from kttt.indicators.definitions import BY_CODE
 from kttt.indicators.engine import compute, series
 from kttt.lib.errors import Refusal
 from kttt.plans.models import Comparison, Plan, Schedule, Target
@@ -67,6 +68,16 @@ def trend(points: list[tuple[int, float]], at_year: int) -> float | None:
     sxx = sum((x - mean_x) ** 2 for x, _ in points)
     slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / sxx
     return mean_y + slope * (at_year - mean_x)
+
+
+def projection(target: Target, points: list[tuple[int, float]], at_year: int) -> float | None:
+    """The trend read at the plan's end; a count (cooperatives, people, products) is a whole
+    number, at least 0: a forecast of 7,6 HTX reads 8 HTX."""
+    value = trend(points, at_year)
+    indicator = BY_CODE.get(target.indicator)
+    if value is None or indicator is None or not indicator.is_count:
+        return value
+    return max(0, int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP)))
 
 
 def stored_baseline(target: Target) -> float | None:
@@ -148,7 +159,7 @@ def evaluate(plan: Plan, year: int) -> dict[str, Any]:
                 "target": describe(target),
                 "status": str(status.label),
                 "status_code": status.code,
-                "projection": trend(points, plan.end_year),
+                "projection": projection(target, points, plan.end_year),
                 # An effectiveness figure names its grading rules and denominator.
                 "basis": effective_basis(
                     target.indicator,

@@ -138,7 +138,7 @@ def _tasks(plan: Plan) -> list[dict[str, Any]]:
     for activity in activities:
         by_task.setdefault(activity.task_id, []).append(activity)
     rows = []
-    for task in plan.tasks.order_by("kind", "order", "code"):
+    for task in plan.tasks.order_by("-kind", "order", "code"):
         done = [a for a in by_task.get(task.pk, []) if a.status == ActivityStatus.DONE]
         supported = {c.pk for a in done for c in a.cooperatives.all()}
         rows.append(

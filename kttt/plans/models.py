@@ -285,7 +285,9 @@ class Task(models.Model):
     class Meta:
         verbose_name = _("nhiệm vụ, giải pháp")
         verbose_name_plural = _("nhiệm vụ, giải pháp")
-        ordering = ["plan", "kind", "order", "code"]
+        # The plan's order: tasks (III.3 a–e) before solutions (III.4 a–h); "task" sorts
+        # after "solution", hence the descending kind.
+        ordering = ["plan", "-kind", "order", "code"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="task_code_unique_in_plan"),
             models.CheckConstraint(
@@ -501,17 +503,46 @@ class Disbursement(models.Model):
         related_name="disbursements",
     )
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    # A payment is never edited or deleted: a mistake is corrected by a reversal, an entry of
+    # the opposite amount linked to the payment it cancels, with its reason (budget.reverse).
+    reverses = models.OneToOneField(
+        "self",
+        verbose_name=_("hủy khoản chi"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversal",
+    )
+    reason = models.CharField(_("lý do hủy"), max_length=255, blank=True)
+    # Who recorded the entry and when (null for entries recorded before migration 0007).
+    created_at = models.DateTimeField(_("ghi nhận lúc"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        "auth.User",
+        verbose_name=_("người ghi nhận"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("giải ngân")
         verbose_name_plural = _("giải ngân")
         ordering = ["date", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="disbursement_positive"),
+            models.CheckConstraint(
+                condition=(Q(reverses__isnull=True) & Q(amount__gt=0))
+                | (Q(reverses__isnull=False) & Q(amount__lt=0) & ~Q(reason="")),
+                name="disbursement_positive_or_reversal",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.document} {self.amount}"
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reverses_id is not None
 
 
 # --- implementing units through time (kttt/plans/units.py) -----------------------------------

@@ -205,7 +205,7 @@ def _copy_tasks(source: Plan, new: Plan) -> None:
     old_tasks = source.tasks.select_related("responsible").prefetch_related(
         "cooperating", "targets"
     )
-    for old in old_tasks.order_by("kind", "order"):
+    for old in old_tasks.order_by("-kind", "order"):
         start = _shifted(old.start_year, offset, new)
         lead = old.responsible
         task = Task.objects.create(

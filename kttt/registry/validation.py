@@ -134,6 +134,17 @@ def required_text(raw: Any, what: str, max_length: int = 255) -> str:
     return value
 
 
+def optional_text(raw: Any, max_length: int = 255) -> str:
+    """Free text that may be blank; a number typed in a cell (a phone number) reads as its
+    digits ("2133888999", not "2133888999.0")."""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    value = text(raw)
+    if len(value) > max_length:
+        raise Invalid(_("dài quá %(max)s ký tự") % {"max": max_length})
+    return value
+
+
 def stars(raw: Any) -> int:
     value = count(raw)
     if value is None:

@@ -6,6 +6,7 @@ confirm checks the file again against the database as it is then, and writes onl
 there is still nothing wrong.
 """
 
+import io
 import secrets
 import time
 from pathlib import Path
@@ -140,3 +141,18 @@ def confirm(request: HttpRequest) -> HttpResponse:
         return render(request, "registry/import_preview.html", {**context, "token": ""})
     _forget(request)
     return render(request, "registry/import_done.html", context)
+
+
+@login_required
+def blank_template(request: HttpRequest) -> HttpResponse:
+    """The import template without data: instructions, headers and drop-down lists."""
+    from kttt.registry.excel.layout import blank_template as build
+
+    workbook = io.BytesIO()
+    build(workbook)
+    response = HttpResponse(
+        workbook.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-htx.xlsx"'
+    return response

@@ -125,6 +125,35 @@ def test_it_shows_a_vietnamese_error_next_to_a_wrong_number(live_server, browser
     context.close()
 
 
+def test_the_cooperative_page_fits_a_360_px_phone(live_server, browser, world, shots):
+    """Issue 9: the cooperative's page, with figures, products and its history, read on the
+    narrowest phone in use; and on an office screen."""
+    officer, phuc_hung = world
+    factories.yearly(
+        phuc_hung,
+        2021,
+        members=213,
+        workers=79,
+        charter_capital="63090",
+        revenue="19682",
+        profit="-1234.5",
+        income_avg="46.5",
+        tax=1152,
+        grade="kha",
+    )
+    for width in (360, 1366):
+        context = browser.new_context(
+            viewport={"width": width, "height": 800}, locale="vi-VN", is_mobile=width < 700
+        )
+        page = context.new_page()
+        log_in(page, live_server.url, officer.username)
+        page.goto(f"{live_server.url}/htx/{phuc_hung.code}/")
+        assert "63.090" in page.locator("table.yearly").inner_text()
+        assert no_horizontal_overflow(page, width), width
+        page.screenshot(path=str(shots / f"cooperative-{width}.png"), full_page=True)
+        context.close()
+
+
 def test_chromium_location_is_documented_in_the_failure_message():
     """Guard the promise of the brief: a missing browser names the package to install."""
     assert shutil.which("chromium") in (None, CHROMIUM) or Path(CHROMIUM).exists()

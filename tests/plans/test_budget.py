@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from kttt.plans import budget
@@ -192,3 +193,70 @@ def test_the_demo_budget_is_the_plans_2000(tmp_path, settings, capsys):
         "Ngân sách tỉnh": ("1500.000", "1500.000", "1230.000"),
     }
     assert data["total"]["remaining"] == "360.000"
+
+
+def test_a_payment_is_dated_in_its_allocations_year(tasks, sources):
+    line = budget.set_line(
+        task=tasks[0], source=sources[0], year=2022, requested=D(20), allocated=D(20)
+    )
+    # 2023 lies in the plan's period, but not in the allocation's year.
+    with pytest.raises(BudgetError, match="Ngày chi 05/01/2023 không thuộc năm 2022 của dự toán"):
+        budget.disburse(line=line, date=dt.date(2023, 1, 5), amount=D(1), document="x")
+    assert not Disbursement.objects.exists()
+    budget.disburse(line=line, date=dt.date(2022, 12, 31), amount=D(1), document="x")
+
+
+def test_a_reversal_cancels_a_payment_and_the_totals_stay_exact(tasks, sources, capsys):
+    user = User.objects.create_user("ketoan")
+    line = budget.set_line(
+        task=tasks[0], source=sources[1], year=2022, requested=D(100), allocated=D("100.5")
+    )
+    wrong = budget.disburse(
+        line=line, date=dt.date(2022, 5, 1), amount=D("60.25"), document="01/CT"
+    )
+    budget.disburse(line=line, date=dt.date(2022, 6, 1), amount=D("40.25"), document="02/CT")
+    reversal = budget.reverse(
+        payment=wrong, date=dt.date(2022, 7, 1), reason="Ghi nhầm nhiệm vụ", user=user
+    )
+    assert (reversal.amount, reversal.reverses, reversal.document) == (
+        D("-60.25"),
+        wrong,
+        "01/CT",
+    )
+    assert (reversal.reason, reversal.created_by) == ("Ghi nhầm nhiệm vụ", user)
+    assert reversal.created_at is not None
+    # The payment stays in the books; 60,25 + 40,25 − 60,25 = 40,25 paid, 60,25 left.
+    assert Disbursement.objects.count() == 3
+    s = budget.summary(tasks[0].plan)
+    assert (s.total.disbursed, s.total.remaining) == (D("40.25"), D("60.25"))
+    # What the reversal freed may be paid again, to the last thousand đồng.
+    budget.disburse(line=line, date=dt.date(2022, 8, 1), amount=D("60.25"), document="03/CT")
+    call_command("budget", plan=tasks[0].plan.pk, format="json")
+    data = json.loads(capsys.readouterr().out)
+    assert (data["total"]["disbursed"], data["total"]["remaining"]) == ("100.500", "0.000")
+
+
+@pytest.mark.parametrize(
+    ("which", "day", "reason", "message"),
+    [
+        ("reversed", dt.date(2022, 7, 1), "lý do", "Khoản chi này đã được hủy."),
+        ("reversal", dt.date(2022, 7, 1), "lý do", "không thể hủy một bút toán hủy"),
+        ("other", dt.date(2022, 7, 1), "  ", "Chưa nhập lý do hủy"),
+        ("other", dt.date(2022, 4, 30), "lý do", "Ngày hủy 30/04/2022 trước ngày chi 01/05/2022"),
+        ("other", dt.date(2023, 1, 2), "lý do", "không thuộc năm 2022 của dự toán"),
+    ],
+)
+def test_a_reversal_is_refused_in_vietnamese_and_writes_nothing(
+    tasks, sources, which, day, reason, message
+):
+    line = budget.set_line(
+        task=tasks[0], source=sources[1], year=2022, requested=D(100), allocated=D(100)
+    )
+    first = budget.disburse(line=line, date=dt.date(2022, 3, 1), amount=D(10), document="1")
+    other = budget.disburse(line=line, date=dt.date(2022, 5, 1), amount=D(20), document="2")
+    reversal = budget.reverse(payment=first, date=dt.date(2022, 3, 2), reason="trùng")
+    payment = {"reversed": first, "reversal": reversal, "other": other}[which]
+    before = list(Disbursement.objects.values_list("pk", "amount"))
+    with pytest.raises(BudgetError, match=message):
+        budget.reverse(payment=payment, date=day, reason=reason)
+    assert list(Disbursement.objects.values_list("pk", "amount")) == before

@@ -479,9 +479,45 @@ def test_it_keeps_the_budget_page_queries_constant(w, planner):
         other = budget.set_line(
             task=task, source=source, year=w.year, requested=D(10), allocated=D(10)
         )
-        budget.disburse(line=other, date=today(), amount=D(1), document="2")
+        paid = budget.disburse(line=other, date=today(), amount=D(1), document="2")
+    budget.reverse(payment=paid, date=today(), reason="ghi nhầm")
     three = count_queries(planner, url)
     assert one == three
+
+
+def test_the_planning_office_reverses_a_wrong_payment_with_a_reason(w, planner):
+    line = budget.set_line(
+        task=w.task, source=w.district, year=w.year, requested=D(110), allocated=D(100)
+    )
+    wrong = budget.disburse(line=line, date=today(), amount=D("40.5"), document="12/CT")
+    url = reverse("execution:budget_reverse", args=[w.plan.pk, wrong.pk])
+    page = planner.get(url)
+    assert page.status_code == 200
+    assert "12/CT" in page.text
+    assert "40,5" in page.text
+    # Without a reason nothing is written.
+    day = today().strftime("%d/%m/%Y")
+    refused = planner.post(url, {"rev-date": day, "rev-reason": " ", "rev-document": ""})
+    assert refused.status_code == 400
+    assert Disbursement.objects.count() == 1
+    done = planner.post(url, {"rev-date": day, "rev-reason": "Chi trùng", "rev-document": ""})
+    assert done.status_code == 302
+    reversal = Disbursement.objects.get(reverses=wrong)
+    assert (reversal.amount, reversal.reason) == (D("-40.5"), "Chi trùng")
+    assert reversal.created_by is not None
+    budget_page = planner.get(reverse("execution:budget"))
+    # Paid 40,5 − 40,5 = 0; left 100 − 0 = 100.
+    assert source_row(budget_page.text, "Ngân sách huyện")[3:] == ["0", "100"]
+    assert f"đã hủy bởi bút toán ngày {day}" in budget_page.text
+    assert "Chi trùng" in budget_page.text
+    assert "Bút toán hủy" in budget_page.text
+    # The task's name is beside its code in every money table.
+    assert w.task.title in budget_page.text
+    # A reversed payment offers no second reversal, and a second post is refused.
+    assert url not in budget_page.text
+    again = planner.post(url, {"rev-date": day, "rev-reason": "lần nữa", "rev-document": ""})
+    assert again.status_code == 400
+    assert Disbursement.objects.count() == 2
 
 
 # --- enterprise links and the value-chain flag -------------------------------------------

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from kttt.accounts.models import Role
 from kttt.demo.seed import load_phong_tho_plan
 from kttt.plans import services
+from kttt.plans.evaluation import projection
 from kttt.plans.models import Activity, BudgetLine, Plan, Target, Task
 from tests.web import PLAIN_STORAGES, admin, client_for, commune_officer, person
 
@@ -196,6 +197,37 @@ def test_it_evaluates_the_8_demo_targets_for_2025(demo):
     assert 'class="badge ok">Đạt<' in text
     assert "Dự báo năm 2025" in text
     assert "2.025" not in response.text
+
+
+def test_it_names_targets_by_their_description_not_their_code(demo):
+    client = client_for(person(Role.PLANNING, "109"))
+    response = client.get(f"/de-an/{demo.pk}/", {"year": "2023"})
+    text = response.text.split('id="results"')[1]
+    for code in CODES:
+        assert code not in text
+    # Both tables, the year's and the year-by-year one, name each target.
+    assert text.count("Hằng năm thành lập mới từ 1-2 HTX trở lên") == 2
+
+
+def test_a_projected_count_is_a_whole_number():
+    # (2021, 1), (2022, 2), (2023, 2): mean 2022 and 5/3, slope (2/3 + 1/3) / 2 = 0,5;
+    # at 2025: 5/3 + 0,5 × 3 = 3,1667.
+    points = [(2021, 1.0), (2022, 2.0), (2023, 2.0)]
+    assert projection(Target(indicator="coops_new"), points, 2025) == 3
+    assert projection(Target(indicator="ocop_products"), points, 2025) == 3
+    share = projection(Target(indicator="coops_effective_pct"), points, 2025)
+    assert share == pytest.approx(3.1667, abs=1e-4)
+    # A count falling fast is not projected below none.
+    assert projection(Target(indicator="coops_new"), [(2021, 5.0), (2022, 1.0)], 2025) == 0
+
+
+def test_it_lists_tasks_before_solutions_as_the_plan_does(demo):
+    client = client_for(person(Role.PLANNING, "109"))
+    text = client.get("/thuc-hien/", {"plan": demo.pk}).text
+    codes = [f"III.3.{c}" for c in "abcdđe"] + [f"III.4.{c}" for c in "abcdđegh"]
+    positions = [text.index(code) for code in codes]
+    assert positions == sorted(positions)
+    assert [t.code for t in demo.tasks.all()] == codes
 
 
 def test_it_shows_the_status_of_every_year_up_to_now(demo):

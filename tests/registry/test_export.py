@@ -42,6 +42,9 @@ def registry(phong_tho):
         name="HTX Chè Sin Suối Hồ",
         is_model_coop=True,
     )
+    Entity.objects.filter(pk=first.pk).update(
+        address="Bản Sin Suối Hồ", representative="Giàng A Páo", phone="02133888999"
+    )
     factories.yearly(
         first,
         2021,
@@ -91,35 +94,53 @@ def registry(phong_tho):
 
 
 @pytest.mark.django_db
-def test_it_writes_the_import_template_with_typed_cells(tmp_path, registry):
+def test_it_writes_the_import_template_with_typed_cells(tmp_path, registry, phong_tho):
     path = tmp_path / "out.xlsx"
 
     export_workbook(Entity.objects.all(), path)
 
     sheets = values(path)
-    assert list(sheets) == ["HTX", "Số liệu năm", "OCOP"]
-    assert sheets["HTX"][0] == HTX_HEADER
-    assert sheets["Số liệu năm"][0] == YEARLY_HEADER
+    # The template's sheets, then the hidden lists the drop-downs read from.
+    assert list(sheets) == ["HTX", "Số liệu năm", "OCOP", "Danh mục"]
+    # Every contract column, with the commune's name beside its code and the registry's
+    # address, representative and phone (docs/import-template.md).
+    assert sheets["HTX"][0] == [
+        *HTX_HEADER[:4],
+        "Tên xã",
+        *HTX_HEADER[4:],
+        "Địa chỉ",
+        "Người đại diện",
+        "Điện thoại",
+    ]
+    assert sheets["Số liệu năm"][0] == [*YEARLY_HEADER, "Tên xã"]
     assert sheets["OCOP"][0] == OCOP_HEADER
     assert sheets["HTX"][1] == [
         "HTX-01",
         "HTX Chè Sin Suối Hồ",
         "Hợp tác xã",
         "03592",
+        phong_tho.sin_suoi_ho_old.name,
         "Nông - lâm nghiệp, thủy sản",
         midnight(2018, 3, 15),
         "Đang hoạt động",
         None,
         "Có",
+        "Bản Sin Suối Hồ",
+        "Giàng A Páo",
+        "02133888999",
     ]
     assert sheets["HTX"][2][2:] == [
         "Tổ hợp tác",
         "03568",
+        phong_tho.mu_sang.name,
         "Thương mại - dịch vụ",
         midnight(2019, 6, 1),
         "Giải thể",
         midnight(2023, 9, 1),
         "Không",
+        None,
+        None,
+        None,
     ]
     assert sheets["Số liệu năm"][1:] == [
         [
@@ -142,18 +163,29 @@ def test_it_writes_the_import_template_with_typed_cells(tmp_path, registry):
             "Không",
             "Có",
             "03592",
+            phong_tho.sin_suoi_ho_old.name,
         ],
         # At 31/12/2025 it is in the new Xã Sin Suối Hồ (moved by the merger on 01/7/2025).
-        ["HTX-01", 2025, 15, *[None] * 12, None, "Không", "Không", "03394"],
-        ["HTX-02", 2022, 7, *[None] * 12, None, "Không", "Không", "03577"],
+        [
+            "HTX-01",
+            2025,
+            15,
+            *[None] * 12,
+            None,
+            "Không",
+            "Không",
+            "03394",
+            phong_tho.sin_suoi_ho_new.name,
+        ],
+        ["HTX-02", 2022, 7, *[None] * 12, None, "Không", "Không", "03577", phong_tho.ban_lang.name],
     ]
     assert sheets["OCOP"][1:] == [
         ["HTX-01", "Chè Shan tuyết", 4, midnight(2022, 10, 20), "Tỉnh"],
         ["HTX-03", "-Mật ong", 3, midnight(2026, 1, 5), None],
     ]
     sheet = openpyxl.load_workbook(path)["HTX"]
-    assert sheet["F2"].is_date
-    assert sheet["F2"].number_format == "dd/mm/yyyy"
+    assert sheet["G2"].is_date
+    assert sheet["G2"].number_format == "dd/mm/yyyy"
     assert openpyxl.load_workbook(path)["Số liệu năm"]["K2"].data_type == "n"
 
 

@@ -136,7 +136,7 @@ class DisbursementForm(PlanBoundForm):
         self.fields["activity"].queryset = (  # type: ignore[attr-defined]
             Activity.objects.filter(task__plan=plan)
             .select_related("task")
-            .order_by("task__order", "start_date", "pk")
+            .order_by("-task__kind", "task__order", "task__code", "start_date", "pk")
         )
         self.line: BudgetLine | None = None
 
@@ -155,3 +155,19 @@ class DisbursementForm(PlanBoundForm):
                     % {"task": task.code, "source": source.name, "year": year},
                 )
         return data
+
+
+class ReversalForm(VNForm):
+    """Cancelling a payment: the day, the reason, and the reversal's own voucher number
+    (blank = the payment's)."""
+
+    prefix = "rev"
+
+    date = VNDateField(label=_lazy("Ngày hủy"))
+    reason = forms.CharField(label=_lazy("Lý do hủy"), max_length=255)
+    document = forms.CharField(
+        label=_lazy("Số chứng từ hủy"),
+        max_length=100,
+        required=False,
+        help_text=_lazy("Để trống: dùng số chứng từ của khoản chi."),
+    )

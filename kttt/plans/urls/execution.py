@@ -32,6 +32,7 @@ urlpatterns = [
     path("kinh-phi/<int:plan_pk>/nguon/", budget.budget_source, name="budget_source"),
     path("kinh-phi/<int:plan_pk>/du-toan/", budget.budget_line, name="budget_line"),
     path("kinh-phi/<int:plan_pk>/giai-ngan/", budget.budget_disburse, name="budget_disburse"),
+    path("kinh-phi/<int:plan_pk>/chi/<int:pk>/huy/", budget.budget_reverse, name="budget_reverse"),
     path("lien-ket/", links.link_list, name="link_list"),
     path("lien-ket/htx/<str:code>/", links.entity_links, name="entity_links"),
     path("lien-ket/htx/<str:code>/them/", links.link_create, name="link_create"),

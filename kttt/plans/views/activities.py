@@ -109,7 +109,9 @@ def activity_page(
         "hidden_cooperatives": len(supported) - len(visible),
         "evidence": list(activity.evidence.select_related("uploaded_by")),
         "disbursements": list(
-            activity.disbursements.select_related("line__source").order_by("date", "pk")
+            activity.disbursements.select_related("line__source", "reverses", "reversal").order_by(
+                "date", "pk"
+            )
         ),
         "can_write": can_write,
         "upload": upload or (EvidenceForm() if can_write else None),

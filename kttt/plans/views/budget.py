@@ -8,12 +8,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from kttt.access.plans import access_plan, asked_plan, may_write_plan
+from kttt.access.plans import access_disbursement, access_plan, asked_plan, may_write_plan
 from kttt.access.scope import today
 from kttt.plans import budget
-from kttt.plans.forms.budget import DisbursementForm, LineForm, SourceForm
+from kttt.plans.forms.budget import DisbursementForm, LineForm, ReversalForm, SourceForm
 from kttt.plans.models import Disbursement, Plan
 from kttt.plans.views.common import evaluation_year, no_plan, plan_context
 from kttt.web import saved
@@ -35,7 +35,7 @@ def budget_page(
     money = budget.summary(plan)
     recent = list(
         Disbursement.objects.filter(line__task__plan=plan)
-        .select_related("line__task", "line__source", "activity")
+        .select_related("line__task", "line__source", "activity", "reverses", "reversal")
         .order_by("-date", "-pk")[:20]
     )
     context = (
@@ -123,9 +123,38 @@ def budget_disburse(request: HttpRequest, plan_pk: int) -> HttpResponse:
             document=form.cleaned_data["document"],
             activity=form.cleaned_data["activity"],
             note=form.cleaned_data["note"],
+            user=request.user,
         )
 
     if saved(form, write):
         messages.success(request, _("Đã ghi nhận khoản chi."))
         return to_budget(plan, "#giai-ngan")
     return budget_page(request, plan, {"pay_form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def budget_reverse(request: HttpRequest, plan_pk: int, pk: int) -> HttpResponse:
+    """Cancel a payment by a reversing entry (budget.reverse)."""
+    payment = access_disbursement(request, plan_pk, pk, write=True)
+    plan = access_plan(request, plan_pk)
+    form = ReversalForm(request.POST or None, initial={"date": today()})
+    if saved(
+        form,
+        lambda: budget.reverse(
+            payment=payment,
+            date=form.cleaned_data["date"],
+            reason=form.cleaned_data["reason"],
+            document=form.cleaned_data["document"],
+            user=request.user,
+        ),
+    ):
+        messages.success(request, _("Đã hủy khoản chi bằng một bút toán hủy."))
+        return to_budget(plan, "#khoan-chi")
+    payment = (
+        Disbursement.objects.select_related("line__task", "line__source", "reversal")
+        .filter(pk=payment.pk)
+        .get()
+    )
+    context = plan_context(request, plan, "budget") | {"payment": payment, "form": form}
+    return render(request, "execution/reverse.html", context, status=400 if form.is_bound else 200)

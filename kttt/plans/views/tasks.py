@@ -115,7 +115,9 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related(
             Prefetch(
                 "disbursements",
-                queryset=Disbursement.objects.select_related("activity").order_by("date", "pk"),
+                queryset=Disbursement.objects.select_related(
+                    "activity", "reverses", "reversal"
+                ).order_by("date", "pk"),
             )
         )
         .order_by("source__order", "source__name", "year")

@@ -14,11 +14,11 @@ from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from kttt.areas.models import Level, Unit
 from kttt.lib.dates import year_end
+from kttt.registry.excel import layout
 from kttt.registry.excel.template import (
     ENTITY_COLUMNS,
     OCOP_COLUMNS,
@@ -85,13 +85,7 @@ class Cells:
         return "Có" if value else "Không"
 
     def header(self, columns: Any) -> list[Any]:
-        bold = Font(bold=True)
-        cells = []
-        for column in columns:
-            cell = WriteOnlyCell(self.sheet, value=column.header)
-            cell.font = bold
-            cells.append(cell)
-        return cells
+        return layout.header(self.sheet, columns)
 
 
 def _labels(choices: Any) -> dict[str, str]:
@@ -135,6 +129,7 @@ def _export(entities: QuerySet[Entity], out: BinaryIO | str | Path) -> None:
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(SHEET_ENTITIES)
+    layout.dress(sheet, SHEET_ENTITIES, ENTITY_COLUMNS)
     cells = Cells(sheet)
     sheet.append(cells.header(ENTITY_COLUMNS))
     for entity in Entity.objects.filter(pk__in=ids).order_by("code").iterator(chunk_size=2000):
@@ -147,21 +142,26 @@ def _export(entities: QuerySet[Entity], out: BinaryIO | str | Path) -> None:
         # it (there is no change from active to active), and the round trip must hold.
         if status == Status.ACTIVE:
             status_date = None
-        sheet.append(
-            [
-                cells.text(entity.code),
-                cells.text(entity.name),
-                kinds.get(entity.kind, entity.kind),
-                cells.text(units[first_unit].code) if first_unit in units else None,
-                sectors.get(entity.sector, entity.sector),
-                cells.date(entity.established_on),
-                statuses.get(status, status),
-                cells.date(status_date),
-                cells.yes_no(entity.is_model_coop),
-            ]
-        )
+        commune = units.get(first_unit) if first_unit is not None else None
+        row = {
+            "code": cells.text(entity.code),
+            "name": cells.text(entity.name),
+            "kind": kinds.get(entity.kind, entity.kind),
+            "commune": cells.text(commune.code) if commune else None,
+            "commune_name": cells.text(commune.name) if commune else None,
+            "sector": sectors.get(entity.sector, entity.sector),
+            "established_on": cells.date(entity.established_on),
+            "status": statuses.get(status, status),
+            "status_date": cells.date(status_date),
+            "is_model_coop": cells.yes_no(entity.is_model_coop),
+            "address": cells.text(entity.address),
+            "representative": cells.text(entity.representative),
+            "phone": cells.text(entity.phone),
+        }
+        sheet.append([row[c.key] for c in ENTITY_COLUMNS])
 
     sheet = workbook.create_sheet(SHEET_YEARLY)
+    layout.dress(sheet, SHEET_YEARLY, YEARLY_COLUMNS)
     cells = Cells(sheet)
     sheet.append(cells.header(YEARLY_COLUMNS))
     fields = [c.key for c in (*YEARLY_COUNT_COLUMNS, *YEARLY_MONEY_COLUMNS)]
@@ -177,7 +177,7 @@ def _export(entities: QuerySet[Entity], out: BinaryIO | str | Path) -> None:
         # A unit that no longer exists at 31/12 (an entity not yet moved after a merger)
         # is left blank: its code may mean another unit at that date.
         unit = units.get(year_unit) if year_unit is not None else None
-        commune = unit.code if unit is not None and unit.is_valid_at(end) else None
+        valid = unit is not None and unit.is_valid_at(end)
         sheet.append(
             [
                 cells.text(code),
@@ -186,11 +186,13 @@ def _export(entities: QuerySet[Entity], out: BinaryIO | str | Path) -> None:
                 grades.get(grade) if grade else None,
                 cells.yes_no(hightech),
                 cells.yes_no(value_chain),
-                cells.text(commune),
+                cells.text(unit.code) if unit is not None and valid else None,
+                cells.text(unit.name) if unit is not None and valid else None,
             ]
         )
 
     sheet = workbook.create_sheet(SHEET_OCOP)
+    layout.dress(sheet, SHEET_OCOP, OCOP_COLUMNS)
     cells = Cells(sheet)
     sheet.append(cells.header(OCOP_COLUMNS))
     products = (
@@ -208,4 +210,5 @@ def _export(entities: QuerySet[Entity], out: BinaryIO | str | Path) -> None:
                 levels.get(level) if level else None,
             ]
         )
+    layout.add_lists(workbook)
     workbook.save(out)

@@ -219,6 +219,11 @@ class Rows:
 # Sheet HTX: the rules' field names that are another column there.
 _ENTITY_COLUMNS = {"unit": "commune", "date": "status_date"}
 _NAME = gettext_lazy("tên")
+# The registry's optional text columns (docs/import-template.md) and their longest value.
+CONTACT_FIELDS = {
+    key: getattr(Entity._meta.get_field(key), "max_length", None) or 255
+    for key in ("address", "representative", "phone")
+}
 # Translated only when needed: a large file has thousands of rows with no problem.
 _REQUIRED_LABELS: dict[str, Callable[[], str]] = {
     "name": lambda: _("tên"),
@@ -397,6 +402,13 @@ class Importer:
         status = rows.parse(row, values, "status", validation.status)
         status_date = rows.parse(row, values, "status_date", validation.date)
         model_coop = rows.parse(row, values, "is_model_coop", validation.yes_no)
+        # The registry's optional columns: blank leaves what is recorded (as for every
+        # other column of an existing entity).
+        contacts = {
+            key: rows.parse(row, values, key, validation.optional_text, max_length=length)
+            for key, length in CONTACT_FIELDS.items()
+            if not validation.is_blank(values.get(key))
+        }
         commune_blank = validation.is_blank(values.get("commune"))
         if commune_blank and new:
             rows.error(
@@ -442,6 +454,7 @@ class Importer:
             "sector": sector,
             "established_on": day,
             "is_model_coop": model_coop,
+            **contacts,
         }
         if existing is None:
             assert unit is not None  # a new entity without a commune has a problem above

@@ -69,6 +69,14 @@ class BadFile(Exception):
         self.problems = problems
 
 
+def ods_message() -> str:
+    return _(
+        "Tệp là bảng tính OpenDocument (.ods, LibreOffice Calc), chưa nhận được. Trong "
+        "LibreOffice: Tệp › Lưu thành (File › Save As), ở ô Kiểu tệp chọn “Excel 2007-365 "
+        "(.xlsx)”, bấm Lưu rồi “Dùng định dạng Excel 2007-365!”, sau đó tải tệp .xlsx lên."
+    )
+
+
 def _megabytes(size: int) -> str:
     return format_number(size / (1024 * 1024), 1)
 
@@ -118,6 +126,8 @@ def check_file(path: Path) -> dict[str, str]:
                 )
             names = {info.filename for info in infos}
             if "xl/workbook.xml" not in names:
+                if "mimetype" in names and b"opendocument" in archive.read("mimetype")[:100]:
+                    raise BadFile([Problem(ods_message())])
                 raise BadFile([not_xlsx])
             return _sheet_parts(archive, names)
     except BadFile:

@@ -1,7 +1,10 @@
 """The Excel template (DOMAIN.md §6): sheet names and column headers.
 
 Headers are the contract with the people and tools that fill the workbook, so they are
-plain Vietnamese strings here, never translated.
+plain Vietnamese strings here, never translated. The columns marked optional beyond those of
+DOMAIN.md §6 (the registry's address, representative and phone; "Tên xã", written by the
+export beside "Mã xã" for people to read and ignored by the import) are documented in
+docs/import-template.md; every contract column is as DOMAIN.md §6 says.
 """
 
 import unicodedata
@@ -17,18 +20,28 @@ class Column:
     header: str
     key: str
     required: bool = True
+    # Written by the export for people to read; the import accepts the column and ignores it.
+    read_only: bool = False
+    width: int = 14  # in characters, for the export and the blank template
+
+
+COMMUNE_NAME = "Tên xã"
 
 
 ENTITY_COLUMNS = (
     Column("Mã số HTX", "code"),
-    Column("Tên", "name"),
-    Column("Loại hình", "kind"),
-    Column("Mã xã", "commune"),
-    Column("Lĩnh vực", "sector"),
+    Column("Tên", "name", width=40),
+    Column("Loại hình", "kind", width=20),
+    Column("Mã xã", "commune", width=8),
+    Column(COMMUNE_NAME, "commune_name", required=False, read_only=True, width=24),
+    Column("Lĩnh vực", "sector", width=34),
     Column("Ngày thành lập", "established_on"),
-    Column("Trạng thái", "status"),
+    Column("Trạng thái", "status", width=26),
     Column("Ngày đổi trạng thái", "status_date"),
-    Column("HTX kiểu mới (QĐ 167)", "is_model_coop"),
+    Column("HTX kiểu mới (QĐ 167)", "is_model_coop", width=12),
+    Column("Địa chỉ", "address", required=False, width=36),
+    Column("Người đại diện", "representative", required=False, width=24),
+    Column("Điện thoại", "phone", required=False, width=14),
 )
 
 # The count and money columns, in template order, with the model field each fills.
@@ -51,21 +64,22 @@ YEARLY_MONEY_COLUMNS = (
 )
 YEARLY_COLUMNS = (
     Column("Mã số HTX", "code"),
-    Column("Năm", "year"),
+    Column("Năm", "year", width=8),
     *YEARLY_COUNT_COLUMNS,
     *YEARLY_MONEY_COLUMNS,
-    Column("Xếp loại", "grade"),
-    Column("Ứng dụng công nghệ cao", "hightech"),
-    Column("Liên kết chuỗi giá trị", "value_chain"),
-    Column("Mã xã", "commune", required=False),
+    Column("Xếp loại", "grade", width=12),
+    Column("Ứng dụng công nghệ cao", "hightech", width=12),
+    Column("Liên kết chuỗi giá trị", "value_chain", width=12),
+    Column("Mã xã", "commune", required=False, width=8),
+    Column(COMMUNE_NAME, "commune_name", required=False, read_only=True, width=24),
 )
 
 OCOP_COLUMNS = (
     Column("Mã số HTX", "code"),
-    Column("Tên sản phẩm", "name"),
-    Column("Số sao", "stars"),
+    Column("Tên sản phẩm", "name", width=36),
+    Column("Số sao", "stars", width=8),
     Column("Ngày công nhận", "recognized_on"),
-    Column("Cấp công nhận", "level"),
+    Column("Cấp công nhận", "level", width=14),
 )
 
 SHEETS = {

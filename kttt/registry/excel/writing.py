@@ -66,9 +66,9 @@ def apply_plan(plan: ImportPlan, *, user: User = None, source: str = SOURCE) -> 
                 (
                     e.code,
                     *(getattr(e, f) for f in ENTITY_VALUE_FIELDS),
-                    "",
-                    "",
-                    "",
+                    e.address,
+                    e.phone,
+                    e.representative,
                     e.search_text,
                     e.sort_name,
                     now,
