@@ -361,7 +361,8 @@ def _reported_by_deadline() -> None:
     now = timezone.now()
     reviews = YearlyReview.objects.filter(source=SOURCE)
     for year in reviews.order_by().values_list("report__year", flat=True).distinct():
-        at = min(now, timezone.make_aware(dt.datetime(year + 1, 1, 10, 8, 0)))
+        day = dt.datetime.combine(dt.date(year + 1, 1, 10), dt.time(8))
+        at = min(now, timezone.make_aware(day))
         YearlyReport.objects.filter(year=year, reviews__source=SOURCE).update(reported_at=at)
         reviews.filter(report__year=year).update(at=at)
 
