@@ -5,6 +5,7 @@ approve / return / reopen, and who has not reported a year or reported late."""
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
@@ -252,7 +253,9 @@ def reporting_status(request: HttpRequest) -> HttpResponse:
     late, for an area and a year."""
     require(is_approver(request))
     scope = scope_of(request)
-    default_area = next((m.area_code for m in scope.memberships if m.area_code), "109")
+    default_area = next(
+        (m.area_code for m in scope.memberships if m.area_code), str(settings.KTTT_HOME_AREA)
+    )
     try:
         year = int(request.GET.get("year") or reported_year())
     except ValueError:
