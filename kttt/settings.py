@@ -182,6 +182,9 @@ KTTT_HOME_AREA = os.environ.get("KTTT_HOME_AREA", "109")
 # "Hoạt động hiệu quả": grades counted as effective (DOMAIN.md §2). Some provinces use "tot".
 KTTT_EFFECTIVE_GRADES = envlist("KTTT_EFFECTIVE_GRADES", "tot,kha")
 KTTT_PAGE_SIZE = envint("KTTT_PAGE_SIZE", 25)
+# The day and month of the year after a reported year by which its figures are due
+# (DOMAIN.md §7: 15/01); the late list and the on-time reporting rate read it.
+KTTT_REPORT_DEADLINE = os.environ.get("KTTT_REPORT_DEADLINE", "15/01")
 
 LOGGING = {
     "version": 1,

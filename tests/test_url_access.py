@@ -46,7 +46,12 @@ pytestmark = pytest.mark.django_db
 PERSONAS = ("anon", "admin", "planning", "dept", "commune", "other", "coop", "viewer")
 # What Tam Đường's planning office gets where it differs from the Bản Bo commune officer:
 # it may enter plans (for its own area: the form refuses another).
-OTHER_DISTRICT = {"plans:plan_create": "ok"}
+OTHER_DISTRICT = {
+    "plans:plan_create": "ok",
+    # It approves the figures of its own territory: its queue and its reporting status.
+    "registry:review_list": "ok",
+    "registry:reporting_status": "404",  # 03549 is not in Tam Đường's territory
+}
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 # url name: (method, address template, expected per persona in PERSONAS order)
@@ -59,6 +64,9 @@ PLAN_READ = "login ok ok ok ok 404 404 ok"  # the district plan: open inside the
 PLAN_WRITE = "login ok ok 403 403 404 404 403"
 AREA_READ = "login ok ok ok ok 404 404 ok"  # figures of 03549: not for Bản Bo, no area
 ADMIN_ONLY = "login ok 403 403 403 403 403 403"
+# OWN's 2021 row is approved: changed only by those who approve (docs/approval.md).
+LOCKED = "login ok ok 403 403 404 403 403"
+APPROVERS = "login ok ok 403 403 403 403 403"
 
 MATRIX: dict[str, tuple[str, str, str]] = {
     # log-in and the Django admin site (its many patterns are Django's own, one row here)
@@ -91,8 +99,23 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     "registry:entity_status": ("get", "/htx/OWN/trang-thai/", OWN_REGISTRY),
     "registry:entity_move": ("get", "/htx/OWN/dia-ban/", OWN_REGISTRY),
     "registry:yearly_create": ("get", "/htx/OWN/so-lieu/them/", OWN_FIGURES),
-    "registry:yearly_edit": ("get", "/htx/OWN/so-lieu/2021/", OWN_FIGURES),
-    "registry:yearly_delete": ("get", "/htx/OWN/so-lieu/2021/xoa/", OWN_FIGURES),
+    "registry:yearly_edit": ("get", "/htx/OWN/so-lieu/2021/", LOCKED),
+    "registry:yearly_delete": ("get", "/htx/OWN/so-lieu/2021/xoa/", LOCKED),
+    "registry:yearly_submit": ("post", "/htx/OWN/so-lieu/2021/gui/", LOCKED),
+    # the approval of yearly figures: the representative's page, the planning office's
+    # queue, one row's review and the reporting status of an area
+    "registry:my_cooperative": ("get", "/htx-cua-toi/", "login 404 404 404 404 404 ok 404"),
+    "registry:review_list": ("get", "/duyet-so-lieu/", APPROVERS),
+    "registry:review_detail": (
+        "get",
+        "/duyet-so-lieu/OWN/2021/",
+        "login ok ok 403 403 404 403 403",
+    ),
+    "registry:reporting_status": (
+        "get",
+        "/duyet-so-lieu/tinh-hinh/?year=2021&area=03549",
+        APPROVERS,
+    ),
     "registry:ocop_create": ("get", "/htx/OWN/ocop/them/", OWN_FIGURES),
     "registry:ocop_edit": ("get", "/htx/OWN/ocop/{ocop}/", OWN_FIGURES),
     "registry:ocop_delete": ("get", "/htx/OWN/ocop/{ocop}/xoa/", OWN_FIGURES),

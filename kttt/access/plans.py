@@ -300,6 +300,15 @@ def units_writable_by(request_or_user: object) -> QuerySet[ImplementingUnit]:
     return ImplementingUnit.objects.filter(pk__in=r.units_written)
 
 
+def default_unit(request_or_user: object) -> ImplementingUnit | None:
+    """The unit a new activity is for unless the user picks another: the user's own
+    (its role's implementing unit) when it may write for it. Without it a planning officer,
+    who may write for every unit, got an empty choice and often picked its office's old
+    name (ended in 2025), so the activity never showed in its "Việc của tôi"."""
+    own = rights(request_or_user)._own_units(WORKER_ROLES)
+    return units_writable_by(request_or_user).filter(pk__in=own).order_by("pk").first()
+
+
 def access_activity(request_or_user: object, pk: int, *, write: bool = False) -> Activity:
     """The activity if the user may see it, else 404; with write=True also 403 unless the
     user may change it."""

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from kttt.access.scope import FIGURE_WRITERS, REGISTRY_WRITERS, Scope, scope_of, today
 from kttt.accounts.models import Role
 from kttt.areas.models import Unit
-from kttt.registry.models import Entity, GradingRule
+from kttt.registry.models import Entity, GradingRule, YearlyReport
 from kttt.registry.queries import current_locations
 
 
@@ -67,6 +67,56 @@ def access_entity(request_or_user: object, code: str, *, write: str | None = Non
     if write is not None and not may_write_entity(request_or_user, entity, write):
         raise PermissionDenied
     return entity
+
+
+# Roles whose yearly figures count as approved when written, and who approve, return and
+# reopen the figures of the cooperatives in their territory (docs/approval.md).
+APPROVERS = {Role.ADMIN, Role.PLANNING}
+
+
+def entities_approved_by(request_or_user: object) -> QuerySet[Entity]:
+    """The entities whose yearly figures the user approves."""
+    return entities_writable_by(request_or_user, APPROVERS)
+
+
+def approves_figures(request_or_user: object, entity: Entity) -> bool:
+    """Does the user approve this entity's figures (so that its own writes are approved)?"""
+    return entities_approved_by(request_or_user).filter(pk=entity.pk).exists()
+
+
+def is_approver(request_or_user: object) -> bool:
+    return bool(scope_of(request_or_user).roles & APPROVERS)
+
+
+def access_yearly(
+    request_or_user: object, code: str, year: int, *, review: bool = False
+) -> YearlyReport:
+    """A year's figures of a cooperative the user sees (else 404). With review=True also
+    403 unless the user approves that cooperative's figures; otherwise 403 unless the user
+    enters its figures."""
+    entity = access_entity(request_or_user, code, write=None if review else "figures")
+    report = entity.reports.filter(year=year).first()
+    if report is None:
+        raise Http404
+    if review and not approves_figures(request_or_user, entity):
+        raise PermissionDenied
+    report.entity = entity
+    return report
+
+
+def may_change_yearly(request_or_user: object, report: YearlyReport) -> bool:
+    """May the user change (or remove) these figures now? Approved figures are locked for
+    all but those who approve."""
+    if not may_write_entity(request_or_user, report.entity, "figures"):
+        return False
+    return not report.locked or approves_figures(request_or_user, report.entity)
+
+
+def represented_cooperatives(request_or_user: object) -> list[Entity]:
+    """The cooperatives the user represents (role cooperative)."""
+    scope = scope_of(request_or_user)
+    ids = [m.cooperative_id for m in scope.memberships if m.role == Role.COOPERATIVE]
+    return list(Entity.objects.filter(pk__in=[i for i in ids if i]).order_by("sort_name"))
 
 
 def code_taken_message(request_or_user: object, code: str) -> str:

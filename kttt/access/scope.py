@@ -84,6 +84,18 @@ class Scope:
     def can_import(self) -> bool:
         return bool(self.roles & {Role.ADMIN, Role.PLANNING, Role.COMMUNE})
 
+    def represents_cooperative(self) -> bool:
+        """Has the user a cooperative of its own (its page /htx-cua-toi/)?"""
+        return any(m.role == Role.COOPERATIVE and m.cooperative_id for m in self.memberships)
+
+    def approves_figures(self) -> bool:
+        """Does the user approve yearly figures (the review queue)?"""
+        return bool(self.roles & {Role.ADMIN, Role.PLANNING})
+
+    def has_yearly_work(self) -> bool:
+        """Has the user yearly figures to enter, send or approve (Việc của tôi)?"""
+        return bool(self.roles & {Role.ADMIN, Role.PLANNING, Role.COMMUNE, Role.COOPERATIVE})
+
     def can_manage_units(self) -> bool:
         return self.is_admin
 

@@ -34,7 +34,16 @@ from kttt.documents.models import Issuer
 from kttt.plans.models import ImplementingUnit
 from kttt.plans.units import carried_on_by
 from kttt.registry import services
-from kttt.registry.models import Entity, Grade, Kind, OcopLevel, Sector, Status
+from kttt.registry.models import (
+    Entity,
+    Grade,
+    Kind,
+    OcopLevel,
+    Sector,
+    Status,
+    YearlyReport,
+    YearlyReview,
+)
 
 SOURCE = "demo"
 BEFORE_REFORM = dt.date(2021, 1, 1)
@@ -279,6 +288,7 @@ def load(password: str | None = None) -> tuple[str, list[tuple[str, str]]]:
     services.save_yearly(
         entity=post_reform, year=2025, values=_figures(POST_REFORM_COOP, 2025, 0), source=SOURCE
     )
+    _reported_by_deadline()
 
     services.change_status(
         entity=coops[DISSOLVED[0]],
@@ -343,6 +353,18 @@ def load(password: str | None = None) -> tuple[str, list[tuple[str, str]]]:
         )
         accounts.append((username, str(Role(role).label)))
     return password, accounts
+
+
+def _reported_by_deadline() -> None:
+    """The demo's years were reported on 10/01 of the next year, before the deadline
+    (illustrative, like the figures), or now when that day is still to come."""
+    now = timezone.now()
+    reviews = YearlyReview.objects.filter(source=SOURCE)
+    for year in reviews.order_by().values_list("report__year", flat=True).distinct():
+        day = dt.datetime.combine(dt.date(year + 1, 1, 10), dt.time(8))
+        at = min(now, timezone.make_aware(day))
+        YearlyReport.objects.filter(year=year, reviews__source=SOURCE).update(reported_at=at)
+        reviews.filter(report__year=year).update(at=at)
 
 
 def _create(code: str, c: Coop, kind: str) -> Entity:

@@ -79,7 +79,7 @@ def _rows(key: str, condition: Q) -> Callable[[Context], tuple[int, list[str]]]:
 def missing_report(ctx: Context) -> tuple[int, list[str]]:
     if not ctx.counts.get("missing_report"):
         return 0, []
-    has_row = YearlyReport.objects.filter(entity=OuterRef("pk"), year=ctx.year)
+    has_row = ctx.reports.filter(entity=OuterRef("pk"))
     missing = ctx.population.exclude(Exists(has_row)).order_by("pk")
     ids = list(missing.values_list("pk", flat=True)[:LIST_LIMIT])
     return ctx.counts["missing_report"], _first(Entity.objects.filter(pk__in=ids), "code")

@@ -103,7 +103,10 @@ INDICATORS: tuple[Indicator, ...] = (
         "reports_received",
         _("Số HTX có báo cáo số liệu năm"),
         HTX,
-        _("R: các HTX của P có số liệu năm."),
+        _(
+            "R: các HTX của P có số liệu năm đã được duyệt (trang chỉ tiêu có thể gồm cả "
+            "số liệu chưa duyệt khi người xem chọn)."
+        ),
     ),
     Indicator(
         "reporting_rate_pct",
@@ -111,6 +114,19 @@ INDICATORS: tuple[Indicator, ...] = (
         PCT,
         _("reports_received / coops_active × 100."),
         percent=True,
+    ),
+    Indicator(
+        "reporting_ontime_pct",
+        _("Tỷ lệ HTX báo cáo đúng hạn"),
+        PCT,
+        _(
+            "Số HTX của P có số liệu năm được gửi hoặc được duyệt lần đầu chậm nhất vào hạn "
+            "báo cáo (KTTT_REPORT_DEADLINE, mặc định 15/01 năm sau) / coops_active × 100. "
+            "Số liệu do Phòng Tài chính - Kế hoạch nhập hoặc nhập từ Excel được tính tại "
+            "thời điểm ghi; tình trạng duyệt hiện nay không thay đổi kết quả."
+        ),
+        percent=True,
+        basis="ontime",
     ),
     Indicator(
         "members", _("Tổng số thành viên"), PEOPLE, _("Σ số thành viên trên R."), field="members"

@@ -44,12 +44,14 @@ from kttt.registry.models import (
     Entity,
     Kind,
     OcopProduct,
+    ReviewStatus,
     Sector,
     Status,
     StatusChange,
     YearlyReport,
 )
 from kttt.registry.queries import active_at, in_area
+from kttt.registry.reporting import on_time_q
 
 Number = int | float | None
 
@@ -90,9 +92,14 @@ def _row_aggregates() -> dict[str, Any]:
     }
 
 
-def reports_of(population: QuerySet[Entity], year: int) -> QuerySet[YearlyReport]:
-    """R: the yearly rows for `year` of the entities in P."""
-    return YearlyReport.objects.filter(year=year, entity__in=population.values("pk"))
+def reports_of(
+    population: QuerySet[Entity], year: int, *, include_unapproved: bool = False
+) -> QuerySet[YearlyReport]:
+    """R: the approved yearly rows for `year` of the entities in P; with
+    `include_unapproved`, also the drafts, the submitted and the returned ones (a page's
+    switch "Gồm cả số liệu chưa duyệt")."""
+    rows = YearlyReport.objects.filter(year=year, entity__in=population.values("pk"))
+    return rows if include_unapproved else rows.filter(status=ReviewStatus.APPROVED)
 
 
 def population(area: Area, kind: str) -> QuerySet[Entity]:
@@ -143,8 +150,12 @@ def growth_pct(current: Decimal | None, previous: Decimal | None) -> float | Non
     return float((current / previous - 1) * 100)
 
 
-def income_avg(area: Area, kind: str, year: int) -> Decimal | None:
-    rows = reports_of(population(area, kind), year).aggregate(
+def income_avg(
+    area: Area, kind: str, year: int, *, include_unapproved: bool = False
+) -> Decimal | None:
+    rows = reports_of(
+        population(area, kind), year, include_unapproved=include_unapproved
+    ).aggregate(
         s_income_x_workers=Sum(_income_x_workers(), filter=_WITH_INCOME),
         s_income_workers=Sum("workers", filter=_WITH_INCOME),
     )
@@ -167,13 +178,20 @@ _UNSET = object()
 
 
 def compute(
-    year: int, area_code: str | None = None, kind: str = Kind.HTX, *, with_checks: bool = True
+    year: int,
+    area_code: str | None = None,
+    kind: str = Kind.HTX,
+    *,
+    with_checks: bool = True,
+    include_unapproved: bool = False,
 ) -> dict[str, Any]:
     """The object of the command-line and API contract (DOMAIN.md §4). Its "area" also
     carries "notes": Vietnamese sentences a reader must see with the figures (the territory
     differs from the year before, so the growth compares two territories; no successor is
     recorded for an ended unit)."""
-    return _compute(year, area_code, kind, with_checks=with_checks)[0]
+    return _compute(
+        year, area_code, kind, with_checks=with_checks, include_unapproved=include_unapproved
+    )[0]
 
 
 # The previous year of a selector: its area (None when the code meant nothing then) and its
@@ -188,6 +206,7 @@ def _compute(
     *,
     with_checks: bool = True,
     previous: Any = _UNSET,
+    include_unapproved: bool = False,
 ) -> tuple[dict[str, Any], Previous]:
     """compute(), also returning this year's area and exact income_avg for the next year.
 
@@ -218,7 +237,7 @@ def _compute(
         p_sector[row["sector"]] = row["n_active"]
         coops_new += row["n_new"]
         coops_dissolved += row["n_dissolved"]
-    rows = reports_of(p, year)
+    rows = reports_of(p, year, include_unapproved=include_unapproved)
     check_counts: dict[str, Any] = {}
     if with_checks:  # the rules over rows are counted in the same pass
         rows = rows.alias(_previous_income=previous_income_of_row())
@@ -231,9 +250,12 @@ def _compute(
     ocop_rows = valid_ocop(p, as_of)
     ocop = [(e, pid) for e, pid, _rec in ocop_rows]
     if previous is _UNSET:
-        previous = _previous(area_code, kind, year)
+        previous = _previous(area_code, kind, year, include_unapproved)
     previous_area, previous_income = previous
 
+    # Reported on time: first submitted or approved by the deadline, whatever the row's
+    # status now (kttt.registry.reporting).
+    on_time = reports_of(p, year, include_unapproved=True).filter(on_time_q(year)).count()
     total = {key: _sum(groups, key) for key in aggregates}
     active = sum(p_sector.values())
     received = total["rows"] or 0
@@ -244,6 +266,7 @@ def _compute(
         "coops_dissolved": coops_dissolved,
         "reports_received": received,
         "reporting_rate_pct": ratio(received, active, 100),
+        "reporting_ontime_pct": ratio(on_time, active, 100),
         "members": _num(total["s_members"]),
         "workers": _num(total["s_workers"]),
         "workers_trained": _num(total["s_workers_trained"]),
@@ -281,7 +304,8 @@ def _compute(
     if with_checks:
         counts = {key: _sum(groups, key) or 0 for key in checks.row_counts()}
         counts["missing_report"] = active - received
-        context = checks.Context(year, kind, area, p, reports_of(p, year), counts, ocop_rows)
+        reports = reports_of(p, year, include_unapproved=include_unapproved)
+        context = checks.Context(year, kind, area, p, reports, counts, ocop_rows)
         findings = checks.sector_sum_check(by_sector, values) + checks.run_checks(context)
     result = {
         "year": year,
@@ -318,24 +342,38 @@ def area_notes(area: Area, previous: Area | None) -> list[str]:
 
 
 def series(
-    first_year: int, last_year: int, area_code: str | None = None, kind: str = Kind.HTX
+    first_year: int,
+    last_year: int,
+    area_code: str | None = None,
+    kind: str = Kind.HTX,
+    *,
+    include_unapproved: bool = False,
 ) -> list[dict[str, Any]]:
     """The indicators for a range of years (for charts): one fixed set of queries per year,
     none per indicator; each year's income growth reuses the previous year's income."""
     results = []
     previous: Any = _UNSET
     for year in range(first_year, last_year + 1):
-        result, previous = _compute(year, area_code, kind, with_checks=False, previous=previous)
+        result, previous = _compute(
+            year,
+            area_code,
+            kind,
+            with_checks=False,
+            previous=previous,
+            include_unapproved=include_unapproved,
+        )
         results.append(result)
     return results
 
 
-def _previous(area_code: str | None, kind: str, year: int) -> Previous:
+def _previous(
+    area_code: str | None, kind: str, year: int, include_unapproved: bool = False
+) -> Previous:
     try:
         area = resolve_area(area_code or settings.KTTT_HOME_AREA, year_end(year - 1))
     except AreaError:
         return None, None  # the code meant nothing a year earlier: no growth can be computed
-    return area, income_avg(area, kind, year - 1)
+    return area, income_avg(area, kind, year - 1, include_unapproved=include_unapproved)
 
 
 def _by_sector(

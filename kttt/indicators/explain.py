@@ -13,18 +13,21 @@ from kttt.indicators.engine import compute, population, reports_of, valid_ocop
 from kttt.lib.dates import year_end
 from kttt.registry.models import ENDING_STATUSES, Entity, OcopProduct, StatusChange
 from kttt.registry.queries import in_area
+from kttt.registry.reporting import on_time_q
 
 
 class UnknownIndicator(ValueError):
     pass
 
 
-def explain(year: int, area_code: str | None, kind: str, code: str) -> dict[str, Any]:
+def explain(
+    year: int, area_code: str | None, kind: str, code: str, *, include_unapproved: bool = False
+) -> dict[str, Any]:
     indicator = BY_CODE.get(code)
     if indicator is None:
         raise UnknownIndicator(_("Không có chỉ tiêu “%(code)s”.") % {"code": code})
     area_code = area_code or settings.KTTT_HOME_AREA
-    result = compute(year, area_code, kind)
+    result = compute(year, area_code, kind, include_unapproved=include_unapproved)
     area = resolve_area(area_code, year_end(year))
     p = population(area, kind)
     located = in_area(Entity.objects.filter(kind=kind), area)
@@ -45,6 +48,14 @@ def explain(year: int, area_code: str | None, kind: str, code: str) -> dict[str,
             {"code": c, "name": n}
             for c, n in located.filter(Exists(ended)).values_list("code", "name")
         ]
+    elif indicator.basis == "ontime":
+        on_time = reports_of(p, year, include_unapproved=True).filter(on_time_q(year))
+        rows = [
+            {"code": c, "name": n}
+            for c, n in on_time.order_by("entity__sort_name").values_list(
+                "entity__code", "entity__name"
+            )
+        ]
     elif indicator.basis == "ocop":
         ids = [pid for _e, pid, _rec in valid_ocop(p, area.as_of)]
         rows = [
@@ -54,7 +65,9 @@ def explain(year: int, area_code: str | None, kind: str, code: str) -> dict[str,
             .values_list("entity__code", "entity__name", "name", "recognized_on")
         ]
     else:
-        reports = reports_of(p, year).filter(indicator.row_filter())
+        reports = reports_of(p, year, include_unapproved=include_unapproved).filter(
+            indicator.row_filter()
+        )
         fields = ["entity__code", "entity__name"] + ([indicator.field] if indicator.field else [])
         rows = []
         for values in reports.order_by("entity__sort_name").values_list(*fields):

@@ -24,6 +24,8 @@ class SelectorForm(VNForm):
     year = forms.CharField(label=_lazy("Năm"), required=False, widget=forms.Select)
     area = forms.CharField(label=_lazy("Địa bàn"), required=False, widget=forms.Select)
     kind = KindField(label=_lazy("Loại hình"), required=False)
+    # Official figures use approved yearly data; a reader may look at the rest too.
+    chua_duyet = forms.BooleanField(label=_lazy("Gồm cả số liệu chưa duyệt"), required=False)
 
     def __init__(
         self, *args: Any, years: list[int], default_year: int, default_area: str, **kwargs: Any
@@ -78,8 +80,13 @@ class SelectorForm(VNForm):
                 "year": self.cleaned_data["year"],
                 "area": self.selected_area.code,
                 "kind": self.kind_code,
+                **({"chua_duyet": "1"} if self.include_unapproved else {}),
             }
         )
+
+    @property
+    def include_unapproved(self) -> bool:
+        return bool(self.is_bound and self.is_valid() and self.cleaned_data.get("chua_duyet"))
 
     @property
     def kind_code(self) -> str:

@@ -222,7 +222,7 @@ def findings(scope: Scope, checks: list[dict[str, Any]]) -> list[dict[str, Any]]
 
 
 def indicators_context(scope: Scope, form: SelectorForm) -> dict[str, Any]:
-    result = compute(*selection(form))
+    result = compute(*selection(form), include_unapproved=form.include_unapproved)
     values = result["indicators"]
     sectors = [
         {"name": Sector(code).label, **figures}
@@ -257,7 +257,9 @@ def is_sum(indicator: Indicator) -> bool:
 def detail_context(indicator: Indicator) -> Callable[[Scope, SelectorForm], dict[str, Any]]:
     def build(scope: Scope, form: SelectorForm) -> dict[str, Any]:
         year, area_code, kind = selection(form)
-        data = explain(year, area_code, kind, indicator.code)
+        data = explain(
+            year, area_code, kind, indicator.code, include_unapproved=form.include_unapproved
+        )
         names = visible_names(scope, (row["code"] for row in data["rows"]))
         rows = []
         for row in data["rows"]:
@@ -299,7 +301,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def checks_context(scope: Scope, form: SelectorForm) -> dict[str, Any]:
-    result = compute(*selection(form))
+    result = compute(*selection(form), include_unapproved=form.include_unapproved)
     return {
         "checks": findings(scope, result["checks"]),
         "approximate": result["area"]["approximate"],
@@ -319,7 +321,7 @@ def checks(request: HttpRequest) -> HttpResponse:
 
 def narrative_context(scope: Scope, form: SelectorForm) -> dict[str, Any]:
     # The checks come first: a person sees what is wrong in the data before using the text.
-    result = compute(*selection(form))
+    result = compute(*selection(form), include_unapproved=form.include_unapproved)
     return {
         "paragraphs": paragraphs(result),
         "approximate": result["area"]["approximate"],

@@ -254,9 +254,16 @@ def derive_value_chain(*, entity: Entity, user: Any = None, source: str = "web")
     year, through the registry's save_yearly so that every change is audited. Returns the
     years changed."""
     changed = []
+    approved = set(entity.reports.filter(status="approved").values_list("year", flat=True))
     for year, _recorded, derived in value_chain_changes(entity):
+        # A derived flag leaves the row's approval as it was (a draft stays a draft).
         save_yearly(
-            entity=entity, year=year, values={"value_chain": derived}, user=user, source=source
+            entity=entity,
+            year=year,
+            values={"value_chain": derived},
+            user=user,
+            source=source,
+            approve=year in approved,
         )
         changed.append(year)
     return changed

@@ -256,9 +256,18 @@ MONEY_FIELDS = ("charter_capital", "revenue", "profit", "income_avg", "tax")
 YEARLY_FIELDS = (*COUNT_FIELDS, *MONEY_FIELDS, "grade", "hightech", "value_chain")
 
 
+class ReviewStatus(models.TextChoices):
+    """Where a year's figures stand in their approval (docs/approval.md)."""
+
+    DRAFT = "draft", _("Nháp")
+    SUBMITTED = "submitted", _("Đã gửi")
+    RETURNED = "returned", _("Trả lại")
+    APPROVED = "approved", _("Đã duyệt")
+
+
 class YearlyReport(models.Model):
     """Số liệu năm: one row per entity and year. A blank figure is unknown, not zero.
-    Money is in triệu đồng."""
+    Money is in triệu đồng. Official figures use approved rows only (`status`)."""
 
     entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="reports")
     year = models.PositiveSmallIntegerField(_("năm"))
@@ -289,6 +298,18 @@ class YearlyReport(models.Model):
     )
     hightech = models.BooleanField(_("ứng dụng công nghệ cao"), default=False)
     value_chain = models.BooleanField(_("liên kết chuỗi giá trị"), default=False)
+    # Approved unless a cooperative's representative or a commune officer wrote it: the
+    # writers say which (kttt.registry.services.save_yearly).
+    status = models.CharField(
+        _("tình trạng duyệt"),
+        max_length=10,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.APPROVED,
+        db_default=ReviewStatus.APPROVED,
+    )
+    # When the row was first submitted or approved (the on-time reporting rate reads it);
+    # blank while it has never left the draft.
+    reported_at = models.DateTimeField(_("thời điểm báo cáo"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -298,6 +319,7 @@ class YearlyReport(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["entity", "year"], name="yearly_one_per_year"),
             one_of("grade", Grade, "yearly_grade_choice", blank=True),
+            one_of("status", ReviewStatus, "yearly_status_choice"),
             models.CheckConstraint(condition=Q(year__gte=MIN_YEAR), name="yearly_year_min"),
             *[_between(f, 0, MAX_COUNT, f) for f in COUNT_FIELDS],
             *[_between(f, 0, MAX_MONEY, f) for f in MONEY_FIELDS if f != "profit"],
@@ -319,10 +341,15 @@ class YearlyReport(models.Model):
                 name="yearly_manager_levels_le_managers",
             ),
         ]
-        indexes = [models.Index(fields=["year", "entity"])]
+        indexes = [models.Index(fields=["year", "entity"]), models.Index(fields=["status", "year"])]
 
     def __str__(self) -> str:
         return f"{self.entity} – {self.year}"
+
+    @property
+    def locked(self) -> bool:
+        """Approved figures are changed only by those who approve."""
+        return self.status == ReviewStatus.APPROVED
 
     @property
     def managers_trained(self) -> int:
@@ -359,6 +386,43 @@ class OcopProduct(models.Model):
         from kttt.lib.dates import add_months
 
         return add_months(self.recognized_on, 36)
+
+
+class ReviewAction(models.TextChoices):
+    SUBMIT = "submit", _("Gửi duyệt")
+    RETURN = "return", _("Trả lại")
+    APPROVE = "approve", _("Duyệt")
+    REOPEN = "reopen", _("Mở lại")
+
+
+class YearlyReview(models.Model):
+    """One step of a year's figures through their approval, never changed or removed:
+    who submitted, returned, approved or reopened them, when, and why."""
+
+    Action = ReviewAction
+
+    report = models.ForeignKey(YearlyReport, on_delete=models.CASCADE, related_name="reviews")
+    action = models.CharField(_("thao tác"), max_length=8, choices=ReviewAction.choices)
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người thực hiện"),
+    )
+    comment = models.TextField(_("ý kiến"), blank=True)
+    source = models.CharField(_("nguồn"), max_length=20, default="web")
+
+    class Meta:
+        verbose_name = _("bước duyệt số liệu năm")
+        verbose_name_plural = _("lịch sử duyệt số liệu năm")
+        ordering = ["report", "at", "pk"]
+        constraints = [one_of("action", ReviewAction, "review_action_choice")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.report}"
 
 
 class AuditEntry(models.Model):

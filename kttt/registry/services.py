@@ -10,8 +10,10 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from kttt.areas.models import Level, Succession, Unit
 from kttt.lib.errors import Refusal
@@ -23,9 +25,11 @@ from kttt.registry.models import (
     Entity,
     Location,
     OcopProduct,
+    ReviewStatus,
     Status,
     StatusChange,
     YearlyReport,
+    YearlyReview,
 )
 
 User = AbstractBaseUser | AnonymousUser | None
@@ -240,6 +244,40 @@ def move_entity(
     return location
 
 
+LOCKED = _lazy("Số liệu năm đã được duyệt; đề nghị Phòng Tài chính - Kế hoạch mở lại nếu cần sửa.")
+
+
+def review_step(
+    report: YearlyReport,
+    action: str,
+    *,
+    to: str,
+    user: User,
+    source: str,
+    comment: str = "",
+) -> YearlyReview:
+    """Move the row to status `to`, logging the step (YearlyReview) and an audit entry."""
+    before = report.status
+    report.status = to
+    fields = ["status", "updated_at"]
+    if to in (ReviewStatus.SUBMITTED, ReviewStatus.APPROVED) and report.reported_at is None:
+        report.reported_at = timezone.now()
+        fields.append("reported_at")
+    report.save(update_fields=fields)
+    review = YearlyReview.objects.create(
+        report=report,
+        action=action,
+        user=user if getattr(user, "pk", None) else None,  # type: ignore[misc]
+        comment=comment,
+        source=source,
+    )
+    changes: dict[str, Any] = {"review": [before, to]}
+    if comment:
+        changes["comment"] = [None, comment]
+    _audit(report.entity, AuditEntry.Action.UPDATE, f"yearly:{report.year}", changes, user, source)
+    return review
+
+
 @transaction.atomic
 def save_yearly(
     *,
@@ -248,12 +286,23 @@ def save_yearly(
     values: Mapping[str, Any],
     user: User = None,
     source: str = "web",
+    approve: bool = True,
 ) -> YearlyReport:
+    """Create or change a year's figures. `approve`: the writer's figures count as
+    approved (the planning office, an administrator, the import, the demo); otherwise
+    (a cooperative's representative, a commune officer) they are a draft to submit, and an
+    approved row is refused."""
     enforce(rules.yearly(year=year, established_on=entity.established_on, values=values))
     report = YearlyReport.objects.filter(entity=entity, year=year).first()
     if report is None:
         rule = rule_for_year(year) if values.get("grade") else None
-        report = YearlyReport.objects.create(entity=entity, year=year, grading_rule=rule, **values)
+        report = YearlyReport.objects.create(
+            entity=entity,
+            year=year,
+            grading_rule=rule,
+            status=ReviewStatus.DRAFT,
+            **values,
+        )
         _audit(
             entity,
             AuditEntry.Action.CREATE,
@@ -262,7 +311,17 @@ def save_yearly(
             user,
             source,
         )
+        if approve:
+            review_step(
+                report,
+                YearlyReview.Action.APPROVE,
+                to=ReviewStatus.APPROVED,
+                user=user,
+                source=source,
+            )
         return report
+    if not approve and report.locked:
+        raise RegistryError(str(LOCKED))
     changes = diff(report, values)
     if changes:
         for field in changes:
@@ -271,13 +330,103 @@ def save_yearly(
         if "grade" in changes:  # the grade is given under the year's rule
             report.grading_rule = rule_for_year(year) if report.grade else None
             fields.append("grading_rule")
+        if not approve and report.status == ReviewStatus.SUBMITTED:
+            # Changed after sending: to be sent again.
+            report.status = ReviewStatus.DRAFT
+            fields.append("status")
+            changes["review"] = [ReviewStatus.SUBMITTED.value, ReviewStatus.DRAFT.value]
         report.save(update_fields=fields)
         _audit(entity, AuditEntry.Action.UPDATE, f"yearly:{year}", changes, user, source)
+    if approve and not report.locked:
+        review_step(
+            report, YearlyReview.Action.APPROVE, to=ReviewStatus.APPROVED, user=user, source=source
+        )
     return report
 
 
+def _refuse_unless(report: YearlyReport, allowed: tuple[str, ...]) -> None:
+    if report.status not in allowed:
+        raise RegistryError(
+            _("Số liệu năm %(year)s đang ở tình trạng “%(status)s”, không thực hiện được.")
+            % {"year": report.year, "status": report.get_status_display()}
+        )
+
+
+def _required(text: str, message: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise RegistryError(message)
+    return text
+
+
 @transaction.atomic
-def delete_yearly(*, report: YearlyReport, user: User = None, source: str = "web") -> None:
+def submit_yearly(*, report: YearlyReport, user: User = None, source: str = "web") -> YearlyReview:
+    """Send a draft (or returned) year's figures to the planning office."""
+    _refuse_unless(report, (ReviewStatus.DRAFT, ReviewStatus.RETURNED))
+    return review_step(
+        report, YearlyReview.Action.SUBMIT, to=ReviewStatus.SUBMITTED, user=user, source=source
+    )
+
+
+@transaction.atomic
+def approve_yearly(
+    *, report: YearlyReport, user: User = None, comment: str = "", source: str = "web"
+) -> YearlyReview:
+    """Approve a year's figures: from then on they count in the official figures and only
+    the planning office changes them."""
+    _refuse_unless(report, (ReviewStatus.SUBMITTED, ReviewStatus.DRAFT, ReviewStatus.RETURNED))
+    return review_step(
+        report,
+        YearlyReview.Action.APPROVE,
+        to=ReviewStatus.APPROVED,
+        user=user,
+        source=source,
+        comment=(comment or "").strip(),
+    )
+
+
+@transaction.atomic
+def return_yearly(
+    *, report: YearlyReport, comment: str, user: User = None, source: str = "web"
+) -> YearlyReview:
+    """Send submitted figures back to be corrected, saying what to correct."""
+    _refuse_unless(report, (ReviewStatus.SUBMITTED,))
+    comment = _required(comment, _("Hãy ghi ý kiến: cần sửa gì trước khi gửi lại."))
+    return review_step(
+        report,
+        YearlyReview.Action.RETURN,
+        to=ReviewStatus.RETURNED,
+        user=user,
+        source=source,
+        comment=comment,
+    )
+
+
+@transaction.atomic
+def reopen_yearly(
+    *, report: YearlyReport, reason: str, user: User = None, source: str = "web"
+) -> YearlyReview:
+    """Open approved figures again (the planning office only, with a reason): they go back
+    to the cooperative as returned, and leave the official figures until approved again."""
+    _refuse_unless(report, (ReviewStatus.APPROVED,))
+    reason = _required(reason, _("Hãy ghi lý do mở lại số liệu đã duyệt."))
+    return review_step(
+        report,
+        YearlyReview.Action.REOPEN,
+        to=ReviewStatus.RETURNED,
+        user=user,
+        source=source,
+        comment=reason,
+    )
+
+
+@transaction.atomic
+def delete_yearly(
+    *, report: YearlyReport, user: User = None, source: str = "web", approve: bool = True
+) -> None:
+    """Remove a year's figures; approved figures only by those who approve."""
+    if not approve and report.locked:
+        raise RegistryError(str(LOCKED))
     _audit(report.entity, AuditEntry.Action.DELETE, f"yearly:{report.year}", {}, user, source)
     report.delete()
 

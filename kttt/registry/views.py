@@ -26,7 +26,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from kttt.access.registry import access_entity, entities_visible_to, may_write_entity
+from kttt.access.registry import (
+    access_entity,
+    access_yearly,
+    approves_figures,
+    entities_visible_to,
+    may_change_yearly,
+    may_write_entity,
+)
 from kttt.access.scope import Scope, require, scope_of, today
 from kttt.areas.models import Level, Unit
 from kttt.areas.services import AreaError, resolve_area, unit_in_area_q
@@ -54,6 +61,7 @@ from kttt.registry.models import (
     Location,
     OcopLevel,
     OcopProduct,
+    ReviewStatus,
     Sector,
     Status,
     YearlyReport,
@@ -175,6 +183,7 @@ def entity_context(request: HttpRequest, entity: Entity) -> dict[str, Any]:
         "audit_truncated": len(entries) > AUDIT_LIMIT,
         "can_edit": may_write_entity(scope, entity, "registry"),
         "can_figures": may_write_entity(scope, entity, "figures"),
+        "can_review": approves_figures(scope, entity),
     }
 
 
@@ -314,7 +323,11 @@ def yearly_create(request: HttpRequest, code: str) -> HttpResponse:
     if saved(
         form,
         lambda: services.save_yearly(
-            entity=entity, year=form.the_year, values=form.values(), user=request.user
+            entity=entity,
+            year=form.the_year,
+            values=form.values(),
+            user=request.user,
+            approve=approves_figures(request, entity),
         ),
     ):
         messages.success(request, _("Đã lưu số liệu năm %(year)s.") % {"year": form.the_year})
@@ -325,14 +338,19 @@ def yearly_create(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def yearly_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    entity = access_entity(request, code, write="figures")
-    report = get_object_or_404(entity.reports, year=year)
+    report = access_yearly(request, code, year)
+    entity = report.entity
+    require(may_change_yearly(request, report))
     initial = {f: getattr(report, f) for f in YEARLY_FIELDS}
     form = YearlyForm(request.POST or None, entity=entity, year=year, initial=initial)
     if saved(
         form,
         lambda: services.save_yearly(
-            entity=entity, year=year, values=form.values(), user=request.user
+            entity=entity,
+            year=year,
+            values=form.values(),
+            user=request.user,
+            approve=approves_figures(request, entity),
         ),
     ):
         messages.success(request, _("Đã lưu số liệu năm %(year)s.") % {"year": year})
@@ -345,8 +363,9 @@ def yearly_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def yearly_delete(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    entity = access_entity(request, code, write="figures")
-    report = get_object_or_404(entity.reports, year=year)
+    report = access_yearly(request, code, year)
+    entity = report.entity
+    require(may_change_yearly(request, report))
     if request.method == "POST":
         services.delete_yearly(report=report, user=request.user)
         messages.success(request, _("Đã xóa số liệu năm %(year)s.") % {"year": year})
@@ -418,6 +437,8 @@ FIELD_LABELS: dict[str, Any] = {
     "unit": gettext_lazy("Địa bàn"),
     "status": gettext_lazy("Trạng thái"),
     "date": gettext_lazy("Ngày"),
+    "review": gettext_lazy("Tình trạng duyệt"),
+    "comment": gettext_lazy("Ý kiến"),
 }
 CHOICES: dict[str, Any] = {
     "kind": Kind,
@@ -425,6 +446,7 @@ CHOICES: dict[str, Any] = {
     "status": Status,
     "grade": Grade,
     "level": OcopLevel,
+    "review": ReviewStatus,
 }
 # Who made a change when no user did (imports from the command line, the demo loader).
 SOURCES: dict[str, Any] = {

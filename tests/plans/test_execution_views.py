@@ -21,6 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kttt.accounts.models import Role
+from kttt.lib.dates import add_months
 from kttt.plans import activities, budget, services
 from kttt.plans.budget import vnd
 from kttt.plans.models import (
@@ -37,7 +38,7 @@ from kttt.plans.models import (
 from kttt.registry.models import AuditEntry
 from tests import factories
 from tests.plans.test_execution_access import PDF, activity, build_world, evidence_of, member
-from tests.web import PLAIN_STORAGES, admin, client_for, today
+from tests.web import PLAIN_STORAGES, admin, client_for, coop, today
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -694,6 +695,66 @@ def test_my_work_of_a_commune_officer_covers_its_commune(w):
     Activity.objects.filter(pk=w.act_ds.pk).update(end_date=on - dt.timedelta(days=3))
     response = client_for(member(Role.COMMUNE, "3549", w.xa)).get(reverse("execution:my_work"))
     assert [a.title for a in response.context["overdue"]] == [w.act_xa.title]
+
+
+def test_a_planning_officers_new_activity_is_for_its_own_unit_and_shows_in_my_work(w):
+    """The bug of issue 9: the planning office may write for every unit, so the form
+    offered none by default and the officer picked its office's old name; its new activity
+    never showed in "Việc của tôi". The form now starts on the user's own unit."""
+    on = today()
+    tc = ImplementingUnit.objects.create(name="Sở Tài chính", kind="department")
+    ImplementingUnit.objects.create(
+        name="Phòng Tài chính - Kế hoạch", kind="department", valid_to=on - dt.timedelta(days=9)
+    )
+    officer = client_for(member(Role.PLANNING, "109", tc))
+    url = reverse("execution:activity_create") + f"?task={w.task.pk}"
+    form = officer.get(url)
+    assert re.search(rf'<option value="{tc.pk}" selected>Sở Tài chính', form.text)
+    chosen = form.context["form"]["unit"].value()
+    officer.post(
+        url,
+        {
+            "task": w.task.pk,
+            "unit": chosen,
+            "kind": "training",
+            "title": "Tập huấn kế toán HTX",
+            "start_date": on.strftime("%d/%m/%Y"),
+            "end_date": (on + dt.timedelta(days=10)).strftime("%d/%m/%Y"),
+            "status": "planned",
+        },
+    )
+    page = officer.get(reverse("execution:my_work"))
+    assert [a.title for a in page.context["due"]] == ["Tập huấn kế toán HTX"]
+
+
+def test_my_work_shows_yearly_figures_and_ocop_to_whom_they_concern(w, phong_tho):
+    """Last year's figures: OWN has none yet, OTHER was returned. The representative of
+    OWN sees its figure to enter and no activity section; the planning office sees what
+    waits for approval; a viewer sees no yearly nor OCOP section. An OCOP certificate
+    recognised 36 months less 20 days ago expires in 20 days."""
+    from kttt.registry import services as registry
+
+    year = today().year - 1
+    own = coop("OWN", phong_tho.tt_phong_tho, phong_tho.xa_phong_tho)
+    other = coop("OTHER", phong_tho.tt_phong_tho, phong_tho.xa_phong_tho)
+    report = registry.save_yearly(entity=other, year=year, values={"members": 3}, approve=False)
+    registry.submit_yearly(report=report)
+    recognised = add_months(today() + dt.timedelta(days=20), -36)
+    registry.save_ocop(
+        entity=own, name="Chè Shan tuyết", values={"stars": 3, "recognized_on": recognised}
+    )
+    rep = client_for(factories.user_with_role(Role.COOPERATIVE, cooperative=own)).get(
+        reverse("execution:my_work")
+    )
+    assert [e.code for e in rep.context["to_enter"]] == ["OWN"]
+    assert "qua-han" not in rep.text
+    assert "Chè Shan tuyết" in rep.text
+    office = client_for(member(Role.PLANNING, "109")).get(reverse("execution:my_work"))
+    assert [r.entity.code for r in office.context["to_approve"]] == ["OTHER"]
+    assert "so-lieu-can-gui" not in office.text
+    viewer = client_for(member(Role.VIEWER, "109")).get(reverse("execution:my_work"))
+    assert "cho-duyet" not in viewer.text
+    assert "ocop-het-han" not in viewer.text
 
 
 def menu(user) -> str:

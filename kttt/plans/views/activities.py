@@ -16,6 +16,7 @@ from kttt.access.plans import (
     access_evidence,
     access_task,
     asked_plan,
+    default_unit,
     may_write_activity,
     may_write_any_activity,
     units_writable_by,
@@ -50,8 +51,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
         raise Http404
     units = list(units_writable_by(request)[:2])
     initial: dict[str, Any] = {"status": ActivityStatus.PLANNED, "task": task}
-    if len(units) == 1:
-        initial["unit"] = units[0]
+    initial["unit"] = units[0] if len(units) == 1 else default_unit(request)
     form = ActivityForm(request.POST or None, request=request, plan=plan, initial=initial)
     created: list[Activity] = []
     if saved(

@@ -33,10 +33,12 @@ from kttt.registry.models import (
     Entity,
     Location,
     OcopProduct,
+    ReviewStatus,
     StatusChange,
     YearlyReport,
+    YearlyReview,
 )
-from kttt.registry.services import User
+from kttt.registry.services import User, review_step
 
 
 def apply_plan(plan: ImportPlan, *, user: User = None, source: str = SOURCE) -> None:
@@ -106,10 +108,14 @@ def apply_plan(plan: ImportPlan, *, user: User = None, source: str = SOURCE) -> 
             [(c.entity.pk, c.status, c.date, "") for c in plan.new_statuses],
         )
         refresh_intervals(_history_touched(plan))
+        # Imported figures count as approved, reported when written (docs/approval.md).
         _insert(
             YearlyReport,
-            ("entity", "year", *YEARLY_VALUE_FIELDS, "updated_at"),
-            [(entity.pk, year, *values, now) for entity, year, values in plan.new_reports],
+            ("entity", "year", *YEARLY_VALUE_FIELDS, "status", "reported_at", "updated_at"),
+            [
+                (entity.pk, year, *values, ReviewStatus.APPROVED, now, now)
+                for entity, year, values in plan.new_reports
+            ],
         )
         if plan.changed_reports:
             for report in plan.changed_reports:
@@ -119,6 +125,7 @@ def apply_plan(plan: ImportPlan, *, user: User = None, source: str = SOURCE) -> 
                 [*sorted(plan.report_fields), "updated_at"],
                 batch_size=BATCH_SIZE,
             )
+            _approve_changed([report.pk for report in plan.changed_reports], user, source)
         # The grades written are given under their year's rule (kttt.registry.grading).
         attach_years(
             {year for _entity, year, _values in plan.new_reports}
@@ -145,6 +152,21 @@ def apply_plan(plan: ImportPlan, *, user: User = None, source: str = SOURCE) -> 
             ],
             raw=("changes",),  # already JSON
         )
+
+
+def _approve_changed(pks: list[int], user: User, source: str) -> None:
+    """Approve the changed rows that were waiting (draft, submitted, returned), logging
+    the step as the web's approval does."""
+    for chunk in chunks(pks):
+        waiting = YearlyReport.objects.filter(pk__in=chunk).exclude(status=ReviewStatus.APPROVED)
+        for report in waiting.select_related("entity"):
+            review_step(
+                report,
+                YearlyReview.Action.APPROVE,
+                to=ReviewStatus.APPROVED,
+                user=user,
+                source=source,
+            )
 
 
 def _history_touched(plan: ImportPlan) -> set[int]:

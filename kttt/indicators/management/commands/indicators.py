@@ -25,12 +25,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--explain", metavar="CODE", help="Liệt kê các HTX và dòng số liệu tạo nên chỉ tiêu."
         )
+        parser.add_argument(
+            "--include-unapproved",
+            action="store_true",
+            help="Gồm cả số liệu năm chưa được duyệt (mặc định: chỉ số liệu đã duyệt).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["explain"]:
             return self.explain(options)
         try:
-            result = compute(options["year"], options["area"], options["kind"])
+            result = compute(
+                options["year"],
+                options["area"],
+                options["kind"],
+                include_unapproved=options["include_unapproved"],
+            )
         except AreaError as exc:
             raise CommandError(str(exc)) from None
         if options["format"] == "json":
@@ -66,7 +76,13 @@ class Command(BaseCommand):
 
     def explain(self, options: dict[str, Any]) -> None:
         try:
-            result = explain(options["year"], options["area"], options["kind"], options["explain"])
+            result = explain(
+                options["year"],
+                options["area"],
+                options["kind"],
+                options["explain"],
+                include_unapproved=options["include_unapproved"],
+            )
         except (AreaError, UnknownIndicator) as exc:
             raise CommandError(str(exc)) from None
         if options["format"] == "json":
