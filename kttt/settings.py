@@ -123,6 +123,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# One-time links that set a password (the account pages): valid 72 hours, Django's default.
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "registry:entity_list"
 LOGOUT_REDIRECT_URL = "login"
@@ -181,6 +183,15 @@ KTTT_HOME_AREA = os.environ.get("KTTT_HOME_AREA", "109")
 # "Hoạt động hiệu quả": grades counted as effective (DOMAIN.md §2). Some provinces use "tot".
 KTTT_EFFECTIVE_GRADES = envlist("KTTT_EFFECTIVE_GRADES", "tot,kha")
 KTTT_PAGE_SIZE = envint("KTTT_PAGE_SIZE", 25)
+
+# Outgoing mail, for the one-time password links only. Empty EMAIL_HOST: nothing is sent and
+# the administrator passes the link on (the account pages show it).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = envint("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kttt@localhost")
 
 LOGGING = {
     "version": 1,

@@ -64,6 +64,25 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     "login": ("get", "/dang-nhap/", "200 302 302 302 302 302 302 302"),
     "logout": ("get", "/dang-xuat/", "405 405 405 405 405 405 405 405"),
     "admin": ("get", "/admin/", "302 200 302 302 302 302 302 302"),
+    # one's own password, and the one-time link (an unknown one says it cannot be used)
+    "password_change": ("get", "/tai-khoan/mat-khau/", READ_ALL),
+    "password_reset_confirm": (
+        "get",
+        "/tai-khoan/dat-mat-khau/MQ/khong-hop-le/",
+        "200 200 200 200 200 200 200 200",
+    ),
+    # the accounts: administrators (another account, ACCOUNT, is the one changed)
+    "users:user_list": ("get", "/tai-khoan/", ADMIN_ONLY),
+    "users:user_create": ("get", "/tai-khoan/them/", ADMIN_ONLY),
+    "users:user_detail": ("get", "/tai-khoan/{account}/", ADMIN_ONLY),
+    "users:role_add": ("post", "/tai-khoan/{account}/vai-tro/", ADMIN_ONLY),
+    "users:role_remove": (
+        "post",
+        "/tai-khoan/{account}/vai-tro/{membership}/bo/",
+        ADMIN_ONLY,
+    ),
+    "users:user_active": ("post", "/tai-khoan/{account}/khoa-mo/", ADMIN_ONLY),
+    "users:user_reset": ("post", "/tai-khoan/{account}/duong-dan-mat-khau/", ADMIN_ONLY),
     # registry
     "registry:home": ("get", "/", "302 302 302 302 302 302 302 302"),
     "registry:entity_list": ("get", "/htx/", READ_ALL),
@@ -303,7 +322,10 @@ def world(phong_tho, settings, tmp_path):
     issuer = Issuer.objects.create(
         area_code="109", agency="UBND HUYỆN PHONG THỔ", place="Phong Thổ"
     )
+    account = person(Role.VIEWER, "03549")
     keys = {
+        "account": account.pk,
+        "membership": account.memberships.get().pk,
         "report": report.pk,
         "issuer": issuer.pk,
         "plan": plan.pk,
