@@ -135,7 +135,8 @@ def test_roles_are_added_with_their_unit_and_removed(boss):
     client.post(f"/tai-khoan/{lan.pk}/vai-tro/{added.pk}/bo/")
     assert list(lan.memberships.values_list("area_code", flat=True)) == ["03549"]
     page = client.get(f"/tai-khoan/{lan.pk}/")
-    assert "Thêm vai trò" in page.text and "Bỏ vai trò" in page.text
+    assert "Thêm vai trò" in page.text
+    assert "Bỏ vai trò" in page.text
     assert "mã địa bàn: 03577" in page.text  # the audit, on the account's page
 
 
@@ -144,12 +145,14 @@ def test_an_admin_role_makes_a_superuser_and_removing_it_ends_that(boss):
     client = client_for(boss)
     client.post(f"/tai-khoan/{lan.pk}/vai-tro/", {"role": "admin", "area": "", "cooperative": ""})
     lan.refresh_from_db()
-    assert lan.is_superuser and lan.is_staff
+    assert lan.is_superuser
+    assert lan.is_staff
 
     client.post(f"/tai-khoan/{lan.pk}/vai-tro/{lan.memberships.get(role='admin').pk}/bo/")
 
     lan.refresh_from_db()
-    assert not lan.is_superuser and not lan.is_staff
+    assert not lan.is_superuser
+    assert not lan.is_staff
 
 
 def test_an_admin_cannot_deactivate_themself_or_drop_their_admin_role(boss):
@@ -195,8 +198,10 @@ def test_the_list_searches_without_diacritics_and_by_state(boss):
     found = client.get("/tai-khoan/", {"q": "lo thi"})
     inactive = client.get("/tai-khoan/", {"active": "0"})
 
-    assert "lan" in found.text and "hung" not in found.text
-    assert "hung" in inactive.text and ">lan<" not in inactive.text
+    assert "lan" in found.text
+    assert "hung" not in found.text
+    assert "hung" in inactive.text
+    assert ">lan<" not in inactive.text
 
 
 def test_the_list_asks_the_same_number_of_queries_for_1_or_3_accounts(
@@ -233,7 +238,8 @@ def test_every_user_changes_their_own_password_in_vietnamese(phong_tho):
     )
 
     assert "Mật khẩu cũ không chính xác" in wrong.text
-    assert "Mật khẩu quá ngắn" in weak.text and "giống với" in weak.text
+    assert "Mật khẩu quá ngắn" in weak.text
+    assert "giống với" in weak.text
     assert "Đã đổi mật khẩu." in done.text  # and still logged in
     assert Client().login(username="daidien", password=NEW_PASSWORD)
     entry = AccountAuditEntry.objects.get()

@@ -22,9 +22,8 @@ CHOSEN = "Che-Shan-tuyet-9"
 def test_the_administrator_creates_a_commune_officer_who_changes_the_password(
     live_server, browser, settings, shots
 ):
-    from playwright.sync_api import expect
-
     from django.contrib.auth.models import User
+    from playwright.sync_api import expect
 
     settings.STORAGES = PLAIN_STORAGES
     settings.AXES_ENABLED = False
