@@ -86,6 +86,7 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     # registry
     "registry:home": ("get", "/", "302 302 302 302 302 302 302 302"),
     "registry:entity_list": ("get", "/htx/", READ_ALL),
+    "registry:products": ("get", "/gioi-thieu-san-pham/", "200 200 200 200 200 200 200 200"),
     "registry:entity_export": ("get", "/htx.xlsx", READ_ALL),
     "registry:entity_create": ("get", "/them-htx/", REGISTRY_WRITERS),
     "registry:commune_options": ("get", "/xa-theo-ngay/?date=15/03/2018", READ_ALL),

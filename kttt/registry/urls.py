@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from kttt.registry import views, views_grading
+from kttt.registry import views, views_grading, views_public
 from kttt.registry.urls_import import urlpatterns as import_urls
 
 app_name = "registry"
@@ -13,6 +13,7 @@ urlpatterns = [
     *import_urls,
     path("", RedirectView.as_view(pattern_name="registry:entity_list"), name="home"),
     path("htx/", views.entity_list, name="entity_list"),
+    path("gioi-thieu-san-pham/", views_public.products, name="products"),
     path("htx.xlsx", views.entity_export, name="entity_export"),
     path("them-htx/", views.entity_create, name="entity_create"),
     path("xa-theo-ngay/", views.commune_options, name="commune_options"),

@@ -91,3 +91,47 @@ def test_the_administrator_creates_a_commune_officer_who_changes_the_password(
     for name, width in WIDTHS.items():
         admin.set_viewport_size({"width": width, "height": 900})
         admin.screenshot(path=str(shots / f"account-reset-link-{name}.png"), full_page=True)
+
+
+def test_the_public_products_page_on_a_phone_and_a_desktop(live_server, browser, settings, shots):
+    import datetime as dt
+
+    from playwright.sync_api import expect
+
+    from kttt.access.scope import today
+    from kttt.registry import services
+    from tests.web import coop
+
+    settings.STORAGES = PLAIN_STORAGES
+    u = factories.units()
+    names = ["HTX Chè Shan tuyết Phúc Hưng", "HTX Dệt thổ cẩm Sì Lở Lầu", "HTX Gạo Séng Cù"]
+    for i, name in enumerate(names):
+        entity = coop(
+            f"P{i}",
+            u.tt_phong_tho,
+            u.xa_phong_tho,
+            name=name,
+            listed_publicly=True,
+            address="Bản Pa So, xã Phong Thổ",
+            phone=f"0213 000 00{i}",
+        )
+        services.save_ocop(
+            entity=entity,
+            name=f"Sản phẩm OCOP số {i + 1} của {name.removeprefix('HTX ')}",
+            values={"stars": 3 + i, "recognized_on": today() - dt.timedelta(days=30)},
+        )
+    page = browser.new_context(locale="vi-VN").new_page()
+    page.goto(f"{live_server.url}/dang-nhap/")
+    page.get_by_role("link", name="Giới thiệu sản phẩm của các hợp tác xã").click()
+    expect(page.locator("h1")).to_have_text("Giới thiệu sản phẩm hợp tác xã")
+    expect(page.locator(".product-card")).to_have_count(3)
+    page.fill("#id_q", "si lo lau")
+    page.get_by_role("button", name="Tìm").click()
+    expect(page.locator(".product-card")).to_have_count(1)
+    expect(page.locator(".product-card")).to_contain_text("OCOP 4 sao")
+    page.goto(f"{live_server.url}/gioi-thieu-san-pham/")
+    for name, width in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(shots / f"products-{name}.png"), full_page=True)
+    page.set_viewport_size({"width": 360, "height": 800})
+    assert no_horizontal_overflow(page, 360)
