@@ -57,6 +57,7 @@ def apply_plan(plan: ImportPlan, *, user: User = None, source: str = SOURCE) -> 
                 "address",
                 "phone",
                 "representative",
+                "listed_publicly",  # an imported cooperative has not agreed to be listed
                 "search_text",
                 "sort_name",
                 "created_at",
@@ -69,6 +70,7 @@ def apply_plan(plan: ImportPlan, *, user: User = None, source: str = SOURCE) -> 
                     "",
                     "",
                     "",
+                    False,
                     e.search_text,
                     e.sort_name,
                     now,
