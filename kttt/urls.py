@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("kttt.overview.urls")),
     path("", include("kttt.registry.urls")),
     path("", include("kttt.accounts.urls")),
+    path("tai-khoan/", include("kttt.access.users.urls")),
     path("areas/", include(areas_urls)),
     path("chi-tieu/", include("kttt.indicators.urls")),
     path("de-an/", include("kttt.plans.urls.plans")),

@@ -39,6 +39,7 @@ ACCESS_LAYERS = {
     "kttt.access.registry": "kttt.registry",  # cooperatives
     "kttt.access.plans": "kttt.plans",  # plans, tasks, activities, evidence, budget, links
     "kttt.access.management": "kttt.plans",  # createuser names cooperatives and units
+    "kttt.access.users": "kttt.plans",  # account pages, grants: cooperatives and units
     "kttt.access.documents": "kttt.documents",  # reports: preview, register, issuers
 }
 

@@ -73,11 +73,31 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     "login": ("get", "/dang-nhap/", "200 302 302 302 302 302 302 302"),
     "logout": ("get", "/dang-xuat/", "405 405 405 405 405 405 405 405"),
     "admin": ("get", "/admin/", "302 200 302 302 302 302 302 302"),
+    # one's own password, and the one-time link (an unknown one says it cannot be used)
+    "password_change": ("get", "/tai-khoan/mat-khau/", READ_ALL),
+    "password_reset_confirm": (
+        "get",
+        "/tai-khoan/dat-mat-khau/MQ/khong-hop-le/",
+        "200 200 200 200 200 200 200 200",
+    ),
+    # the accounts: administrators (another account, ACCOUNT, is the one changed)
+    "users:user_list": ("get", "/tai-khoan/", ADMIN_ONLY),
+    "users:user_create": ("get", "/tai-khoan/them/", ADMIN_ONLY),
+    "users:user_detail": ("get", "/tai-khoan/{account}/", ADMIN_ONLY),
+    "users:role_add": ("post", "/tai-khoan/{account}/vai-tro/", ADMIN_ONLY),
+    "users:role_remove": (
+        "post",
+        "/tai-khoan/{account}/vai-tro/{membership}/bo/",
+        ADMIN_ONLY,
+    ),
+    "users:user_active": ("post", "/tai-khoan/{account}/khoa-mo/", ADMIN_ONLY),
+    "users:user_reset": ("post", "/tai-khoan/{account}/duong-dan-mat-khau/", ADMIN_ONLY),
     # registry
     # the home page of an area (AREA_READ, but the representative is sent to its
     # cooperative's page: a redirect, "ok"); tests/overview/test_home.py asks "/" itself
     "overview:home": ("get", "/?area=03549&year=2021", "login ok ok ok ok 404 ok ok"),
     "registry:entity_list": ("get", "/htx/", READ_ALL),
+    "registry:products": ("get", "/gioi-thieu-san-pham/", "200 200 200 200 200 200 200 200"),
     "registry:entity_export": ("get", "/htx.xlsx", READ_ALL),
     "registry:entity_create": ("get", "/them-htx/", REGISTRY_WRITERS),
     "registry:commune_options": ("get", "/xa-theo-ngay/?date=15/03/2018", READ_ALL),
@@ -345,7 +365,10 @@ def world(phong_tho, settings, tmp_path):
     issuer = Issuer.objects.create(
         area_code="109", agency="UBND HUYỆN PHONG THỔ", place="Phong Thổ"
     )
+    account = person(Role.VIEWER, "03549")
     keys = {
+        "account": account.pk,
+        "membership": account.memberships.get().pk,
         "report": report.pk,
         "issuer": issuer.pk,
         "plan": plan.pk,

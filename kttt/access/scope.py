@@ -99,6 +99,10 @@ class Scope:
     def can_manage_units(self) -> bool:
         return self.is_admin
 
+    def can_manage_accounts(self) -> bool:
+        """The account pages (/tai-khoan/): create, roles, deactivate, reset links."""
+        return self.is_admin
+
     def can_manage_grading_rules(self) -> bool:
         """Recording and changing the grading rules (reference data): administrators."""
         return self.is_admin

@@ -65,3 +65,47 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} {self.area_code}"
+
+
+class AccountAuditEntry(models.Model):
+    """One change to an account: who made it, when, and what changed (docs/roles.md).
+    Kept when the person who made it is removed; deleted only with the account itself,
+    which the pages never do (an account is deactivated, never deleted)."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Tạo tài khoản")
+        UPDATE = "update", _("Sửa thông tin")
+        ROLE_ADD = "role_add", _("Thêm vai trò")
+        ROLE_REMOVE = "role_remove", _("Bỏ vai trò")
+        DEACTIVATE = "deactivate", _("Khóa tài khoản")
+        REACTIVATE = "reactivate", _("Mở lại tài khoản")
+        RESET_LINK = "reset_link", _("Cấp đường dẫn đặt mật khẩu")
+        PASSWORD_SET = "password_set", _("Đặt mật khẩu qua đường dẫn")
+        PASSWORD_CHANGE = "password_chg", _("Tự đổi mật khẩu")
+
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người thực hiện"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="account_audit",
+        verbose_name=_("tài khoản"),
+    )
+    action = models.CharField(_("thao tác"), max_length=12, choices=Action.choices)
+    changes = models.JSONField(_("thay đổi"), default=dict)
+    source = models.CharField(_("nguồn"), max_length=20, default="web")
+
+    class Meta:
+        verbose_name = _("nhật ký tài khoản")
+        verbose_name_plural = _("nhật ký tài khoản")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.user} {self.get_action_display()}"

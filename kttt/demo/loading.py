@@ -138,6 +138,9 @@ OCOP = [  # (coop index in COOPS_2021, product, stars, recognised, level)
     (1, "Hồng trà Sì Lở Lầu", 4, D(2025, 10, 2), OcopLevel.TINH),
 ]
 
+# Cooperatives (index in COOPS_2021) listed on the public products page.
+LISTED_PUBLICLY = (0, 1, 2, 7, 8)
+
 # Commune-level mapping for the demo's July 2025 move. Only Khổng Lào and Sin Suối Hồ are
 # shipped as reference data (kttt/areas/reference.py); these others are ILLUSTRATIVE, made up
 # for the demo and labelled unverified, pending the annex of Nghị quyết 1670/NQ-UBTVQH15.
@@ -310,6 +313,15 @@ def load(password: str | None = None) -> tuple[str, list[tuple[str, str]]]:
             name=product,
             source=SOURCE,
             values={"stars": stars, "recognized_on": recognised, "level": level},
+        )
+
+    # A few cooperatives with OCOP products agreed to the public products page
+    # (/gioi-thieu-san-pham/); their telephone numbers are made up.
+    for index in LISTED_PUBLICLY:
+        services.update_entity(
+            entity=coops[index],
+            values={"listed_publicly": True, "phone": f"0213 000 {index:03d}"},
+            source=SOURCE,
         )
 
     for olds, new in DEMO_SUCCESSIONS:

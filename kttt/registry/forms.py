@@ -141,6 +141,14 @@ class EntityForm(VNForm):
     representative = forms.CharField(
         label=_lazy("Người đại diện theo pháp luật"), max_length=120, required=False
     )
+    listed_publicly = forms.BooleanField(
+        label=_lazy("HTX đồng ý giới thiệu sản phẩm trên trang công khai"),
+        required=False,
+        help_text=_lazy(
+            "Trang “Giới thiệu sản phẩm” (không cần đăng nhập) chỉ hiện tên, xã, lĩnh vực, sản "
+            "phẩm OCOP còn hiệu lực, địa chỉ và điện thoại."
+        ),
+    )
 
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -138,6 +138,8 @@ class Entity(models.Model):
     representative = models.CharField(
         _("người đại diện theo pháp luật"), max_length=120, blank=True
     )
+    # The cooperative agreed to appear on the public products page (/gioi-thieu-san-pham/).
+    listed_publicly = models.BooleanField(_("đồng ý giới thiệu sản phẩm công khai"), default=False)
     # Derived from name on save: diacritic-free search text and the Vietnamese sort key.
     search_text = models.CharField(max_length=300, editable=False, db_index=True)
     sort_name = models.CharField(max_length=1200, editable=False, db_index=True)

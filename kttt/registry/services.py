@@ -43,6 +43,7 @@ ENTITY_FIELDS = (
     "address",
     "phone",
     "representative",
+    "listed_publicly",
 )
 OCOP_FIELDS = ("stars", "recognized_on", "level")
 

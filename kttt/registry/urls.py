@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kttt.registry import views, views_grading, views_review
+from kttt.registry import views, views_grading, views_public, views_review
 from kttt.registry.urls_import import urlpatterns as import_urls
 
 app_name = "registry"
@@ -11,6 +11,7 @@ urlpatterns = [
     # Before "htx/<code>/" so that an import page under "htx/..." is not read as a code.
     *import_urls,
     path("htx/", views.entity_list, name="entity_list"),
+    path("gioi-thieu-san-pham/", views_public.products, name="products"),
     path("htx.xlsx", views.entity_export, name="entity_export"),
     path("them-htx/", views.entity_create, name="entity_create"),
     path("xa-theo-ngay/", views.commune_options, name="commune_options"),

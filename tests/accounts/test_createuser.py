@@ -92,15 +92,15 @@ def test_it_adds_a_role_to_an_existing_user_and_keeps_the_password(phong_tho):
     ("args", "message"),
     [
         (["--role", "boss", "--area", "109"], "Vai trò “boss” không hợp lệ"),
-        (["--role", "planning"], "cần --area"),
+        (["--role", "planning"], "cần mã địa bàn"),
         (["--role", "planning", "--area", "99999"], "Không có đơn vị hành chính mã 99999"),
         (["--role", "planning", "--area", "abc"], "không hợp lệ"),
-        (["--role", "admin", "--area", "109"], "không dùng --area"),
-        (["--role", "cooperative"], "cần --cooperative"),
+        (["--role", "admin", "--area", "109"], "không dùng mã địa bàn"),
+        (["--role", "cooperative"], "cần mã số HTX"),
         (["--role", "cooperative", "--cooperative", "KHONGCO"], "Không có HTX mã số “KHONGCO”"),
         (
             ["--role", "viewer", "--area", "109", "--cooperative", "X"],
-            "chỉ dùng với vai trò cooperative",
+            "chỉ dùng với vai trò Đại diện HTX",
         ),
         (["--role", "viewer", "--area", "109", "--password", "123"], "Mật khẩu chưa đạt"),
         (

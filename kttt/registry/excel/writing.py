@@ -59,6 +59,7 @@ def apply_plan(plan: ImportPlan, *, user: User = None, source: str = SOURCE) -> 
                 "address",
                 "phone",
                 "representative",
+                "listed_publicly",  # an imported cooperative has not agreed to be listed
                 "search_text",
                 "sort_name",
                 "created_at",
@@ -71,6 +72,7 @@ def apply_plan(plan: ImportPlan, *, user: User = None, source: str = SOURCE) -> 
                     e.address,
                     e.phone,
                     e.representative,
+                    False,
                     e.search_text,
                     e.sort_name,
                     now,
