@@ -49,3 +49,16 @@ def shots(tmp_path):
     folder = Path(os.environ.get("KTTT_SCREENSHOT_DIR") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def screenshot(page, path) -> None:  # type: ignore[no-untyped-def]
+    """A full-page screenshot once the page has loaded; Chromium under load sometimes
+    refuses the first capture ("Unable to capture screenshot"), so it is tried twice."""
+    from playwright.sync_api import Error
+
+    page.wait_for_load_state("load")
+    try:
+        page.screenshot(path=str(path), full_page=True)
+    except Error:
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(path), full_page=True)

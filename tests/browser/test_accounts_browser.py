@@ -61,7 +61,7 @@ def test_the_administrator_creates_a_commune_officer_who_changes_the_password(
     officer.fill("#id_username", "lan")
     officer.fill("#id_password", FIRST)
     officer.click("button[type=submit].primary")
-    officer.wait_for_url(f"{base}/htx/")
+    officer.wait_for_url(f"{base}/")  # the home page (Tổng quan) after log-in
     officer.get_by_role("link", name="Đổi mật khẩu").click()
     officer.fill("#id_old_password", FIRST)
     officer.fill("#id_new_password1", CHOSEN)

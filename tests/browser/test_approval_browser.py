@@ -10,6 +10,7 @@ import os
 
 import pytest
 
+from tests.browser.conftest import screenshot
 from tests.browser.test_browser import log_in
 from tests.web import PASSWORD, PLAIN_STORAGES
 
@@ -59,12 +60,12 @@ def test_figures_sent_returned_corrected_approved_and_locked(
     page.fill("#id_revenue", "1.250,5")
     page.get_by_role("button", name="Gửi duyệt").click()
     expect(page.locator("[data-status]").first).to_have_text("Đã gửi")
-    page.screenshot(path=str(shots / "approval-representative-360.png"), full_page=True)
+    screenshot(page, shots / "approval-representative-360.png")
     assert members_shown(office_page, base) == before  # not approved: not official
 
     office_page.get_by_role("link", name="Duyệt số liệu").click()
     office_page.get_by_role("link", name="Xem và duyệt").click()
-    office_page.screenshot(path=str(shots / "approval-review-1366.png"), full_page=True)
+    screenshot(office_page, shots / "approval-review-1366.png")
     office_page.fill("#id_comment", "Doanh thu chưa khớp báo cáo tài chính")
     office_page.get_by_role("button", name="Trả lại (ghi ý kiến)").click()
     expect(office_page.locator("body")).to_contain_text("Đã trả lại số liệu năm 2025")
@@ -80,22 +81,22 @@ def test_figures_sent_returned_corrected_approved_and_locked(
     office_page.get_by_role("button", name="Duyệt", exact=True).click()
     expect(office_page.locator("body")).to_contain_text("Đã duyệt số liệu năm 2025")
     assert members_shown(office_page, base) == before + 20
-    office_page.screenshot(path=str(shots / "approval-indicators-1366.png"), full_page=True)
+    screenshot(office_page, shots / "approval-indicators-1366.png")
 
     page.reload()
     expect(page.locator("[data-status]").first).to_have_text("Đã duyệt")
     expect(page.locator("body")).to_contain_text("đã được duyệt")
     expect(page.get_by_role("button", name="Gửi duyệt")).to_have_count(0)
-    page.screenshot(path=str(shots / "approval-locked-360.png"), full_page=True)
+    screenshot(page, shots / "approval-locked-360.png")
     response = page.goto(f"{base}/htx/{PHUC_HUNG}/so-lieu/2025/")
     assert response.status == 403
     row = YearlyReport.objects.get(entity__code=PHUC_HUNG, year=2025)
     assert (row.status, row.members, row.revenue) == ("approved", 20, 1180)
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(f"{base}/htx-cua-toi/")
-    page.screenshot(path=str(shots / "approval-representative-1366.png"), full_page=True)
+    screenshot(page, shots / "approval-representative-1366.png")
     office_page.set_viewport_size({"width": 360, "height": 780})
     office_page.goto(f"{base}/duyet-so-lieu/tinh-hinh/?year=2025&area=109")
-    office_page.screenshot(path=str(shots / "approval-status-360.png"), full_page=True)
+    screenshot(office_page, shots / "approval-status-360.png")
     office.close()
     rep.close()
