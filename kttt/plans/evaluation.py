@@ -130,7 +130,9 @@ def describe(target: Target) -> dict[str, Any]:
     }
 
 
-def evaluate(plan: Plan, year: int) -> dict[str, Any]:
+def evaluate(plan: Plan, year: int, *, include_unapproved: bool = False) -> dict[str, Any]:
+    """Each target's status in `year` from the official figures (approved yearly rows), or
+    with the rows not yet approved when asked (the pages' "gồm cả số liệu chưa duyệt")."""
     if not plan.start_year <= year <= plan.end_year:
         raise PlanError(
             _("Năm %(year)s nằm ngoài kỳ của đề án (%(start)s–%(end)s).")
@@ -142,7 +144,7 @@ def evaluate(plan: Plan, year: int) -> dict[str, Any]:
     notes: dict[str, None] = {}  # in order, once each
     for kind in {t.kind for t in targets}:
         for y in years:
-            result = compute(y, plan.area_code, kind)
+            result = compute(y, plan.area_code, kind, include_unapproved=include_unapproved)
             results[(y, kind)] = result["indicators"]
             if y > min(years):
                 notes.update(dict.fromkeys(result["area"]["notes"]))
@@ -186,7 +188,9 @@ def evaluate(plan: Plan, year: int) -> dict[str, Any]:
     }
 
 
-def statuses_by_year(plan: Plan, last_year: int) -> dict[str, dict[int, TargetStatus]]:
+def statuses_by_year(
+    plan: Plan, last_year: int, *, include_unapproved: bool = False
+) -> dict[str, dict[int, TargetStatus]]:
     """Each target's status in every year of the period up to `last_year` (for the
     year-by-year table): one series per kind, without the data checks, rather than one
     evaluate() per year."""
@@ -196,7 +200,12 @@ def statuses_by_year(plan: Plan, last_year: int) -> dict[str, dict[int, TargetSt
     if last_year < plan.start_year or not targets:
         return {t.code: {} for t in targets}
     by_kind = {
-        kind: {r["year"]: r["indicators"] for r in series(first, last_year, plan.area_code, kind)}
+        kind: {
+            r["year"]: r["indicators"]
+            for r in series(
+                first, last_year, plan.area_code, kind, include_unapproved=include_unapproved
+            )
+        }
         for kind in {t.kind for t in targets}
     }
     table: dict[str, dict[int, TargetStatus]] = {}

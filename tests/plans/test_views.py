@@ -482,3 +482,38 @@ def test_it_refuses_a_target_of_another_plan(plan, planner):
     )
     target = target_of(other)
     assert planner.get(f"/de-an/{plan.pk}/muc-tieu/{target.pk}/").status_code == 404
+
+
+def test_the_plan_page_counts_unapproved_figures_only_when_asked(phong_tho, settings):
+    """One cooperative with 5 members approved for 2024, another with 8 members in a draft:
+    officially 5 members (target ≥ 10: Chưa đạt); with the switch, 13 (Đạt)."""
+    from kttt.registry import services as registry
+    from tests.web import coop
+
+    settings.KTTT_HOME_AREA = "109"
+    a = coop("APPR", phong_tho.tt_phong_tho, phong_tho.xa_phong_tho, name="HTX Đã duyệt")
+    b = coop("DRAFT", phong_tho.tt_phong_tho, phong_tho.xa_phong_tho, name="HTX Nháp")
+    registry.save_yearly(entity=a, year=2024, values={"members": 5}, approve=True)
+    registry.save_yearly(entity=b, year=2024, values={"members": 8}, approve=False)
+    plan = Plan.objects.create(
+        name="Đề án thử duyệt", area_code="109", start_year=2024, end_year=2025, baseline_year=2024
+    )
+    Target.objects.create(
+        plan=plan,
+        code="members",
+        description="Tổng số thành viên từ 10 trở lên",
+        indicator="members",
+        comparison="gte",
+        value=10,
+        schedule="every_year",
+    )
+    page = f"/de-an/{plan.pk}/"
+    office = client_for(person(Role.PLANNING, "109"))
+    official = office.get(page, {"year": "2024"}).content.decode()
+    assert "Chưa đạt" in official
+    assert 'id="chua-duyet"' not in official
+    both = office.get(page, {"year": "2024", "chua_duyet": "1"}).content.decode()
+    assert 'id="chua-duyet"' in both
+    row = both[both.index("Tổng số thành viên từ 10 trở lên") :]
+    assert "Đạt" in row[:2000]
+    assert "Chưa đạt" not in row[: row.index("</tr>")]

@@ -88,10 +88,10 @@ def asked_year(request: HttpRequest, plan: Plan) -> int:
     return year
 
 
-def evaluation_context(plan: Plan, year: int) -> dict[str, Any]:
-    result = evaluate(plan, year)
+def evaluation_context(plan: Plan, year: int, unapproved: bool = False) -> dict[str, Any]:
+    result = evaluate(plan, year, include_unapproved=unapproved)
     last = min(today().year, plan.end_year)
-    by_year = statuses_by_year(plan, last)
+    by_year = statuses_by_year(plan, last, include_unapproved=unapproved)
     targets = {t.code: t for t in plan.targets.all()}
     rows = []
     for row in result["targets"]:
@@ -117,6 +117,7 @@ def evaluation_context(plan: Plan, year: int) -> dict[str, Any]:
         "table_years": [str(y) for y in range(plan.start_year, last + 1)],
         "end_year": str(plan.end_year),
         "notes": result["notes"],
+        "unapproved": unapproved,
     }
 
 
@@ -137,7 +138,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         year = asked_year(request, plan)
         context["year"] = str(year)
         if context["in_full"]:  # the targets' status are the plan area's own figures
-            context.update(evaluation_context(plan, year))
+            unapproved = request.GET.get("chua_duyet") == "1"
+            context["unapproved"] = unapproved
+            context.update(evaluation_context(plan, year, unapproved))
     except (PlanError, AreaError) as exc:
         context["error"] = str(exc)
         status = 400
