@@ -24,6 +24,7 @@ from kttt.access.scope import Scope, scope_of, today
 from kttt.accounts.models import Role
 from kttt.areas.models import Level, Unit
 from kttt.areas.services import COUNTRY, Area, unit_in_area_q
+from kttt.indicators.coverage import default_year as coverage_default_year
 from kttt.indicators.definitions import BY_CODE, INDICATORS, Indicator
 from kttt.indicators.engine import compute
 from kttt.indicators.explain import explain
@@ -117,9 +118,15 @@ def read_selector(request: HttpRequest, *, lenient: bool = False) -> tuple[Selec
     if not scope.reads_area_figures():
         raise Http404
     years, current = data_years(), today().year
-    default_year = max((y for y in years if y <= current), default=current)
     fallback = default_area(scope)
     data = request.GET.copy()
+    # Without ?year=, the latest year with reports from at least half of the active
+    # cooperatives (as on the home page), not the first year a single report came in for.
+    default_year = max((y for y in years if y <= current), default=current)
+    if not data.get("year", "").strip():
+        asked = data.get("area", "").strip() or fallback
+        # (a code that names nothing in a year is passed over; the form reports a bad one)
+        default_year = coverage_default_year(asked, data.get("kind") or Kind.HTX.value)
     for key, default in (("year", str(default_year)), ("area", fallback), ("kind", Kind.HTX.value)):
         if not data.get(key, "").strip():
             data[key] = default

@@ -115,3 +115,23 @@ def test_the_breakdown_costs_the_same_queries_for_more_cooperatives(phong_tho):
     for i, commune in enumerate((phong_tho.mu_sang, phong_tho.ban_lang, phong_tho.mu_sang)):
         yearly(entity(f"E{i + 2}", commune), 2023, members=1)
     assert queries() == one
+
+
+def test_the_indicator_page_opens_on_the_same_year(four, settings):
+    """2022: A, B of 4 reported (50 %); 2023: only A (25 %): without ?year= the indicator
+    page, like the home page, shows 2022, not 2023, the latest year with any data."""
+    from tests.web import PLAIN_STORAGES, client_for, person
+
+    settings.STORAGES = PLAIN_STORAGES
+    for code in ("A", "B"):
+        yearly(four[code], 2022, members=5)
+    yearly(four["A"], 2023, members=5)
+    from kttt.accounts.models import Role
+
+    response = client_for(person(Role.PLANNING, "109")).get("/chi-tieu/", {"area": "109"})
+    assert response.status_code == 200
+    assert response.context["form"].cleaned_data["year"] == 2022
+    asked = client_for(person(Role.PLANNING, "109", username="p2")).get(
+        "/chi-tieu/", {"area": "109", "year": "2023"}
+    )
+    assert asked.context["form"].cleaned_data["year"] == 2023
