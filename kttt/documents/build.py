@@ -694,7 +694,8 @@ def final(request: Request) -> Document:
     )
     state.blocks += assessment_then(plan)
     targets = Section(_("%(n)s. KẾT QUẢ THỰC HIỆN CÁC MỤC TIÊU") % {"n": ROMAN[1]})
-    targets.blocks += plan_sections(plan)
+    restated = plan_sections(plan)
+    targets.blocks += restated
     targets.blocks.append(
         Paragraph(
             _("Kết thúc giai đoạn %(start)s–%(end)s: %(summary)s")
@@ -731,7 +732,7 @@ def final(request: Request) -> Document:
         if row["verdict_code"] != "achieved":
             lagging.append(row["description"])
     verdicts = Table(_("Đánh giá các mục tiêu cả giai đoạn"), columns, rows, _("Mục tiêu"))
-    targets.blocks.insert(len(plan_sections(plan)) + 1, verdicts)
+    targets.blocks.insert(len(restated) + 1, verdicts)
     by_year_columns = [Column(_("Mục tiêu"), "text", 5.0)] + [
         Column(str(y), "decimal", 1.8) for y in period
     ]
