@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "kttt.web",  # template tags only (charts): no models
+    "kttt.changes",
     "kttt.areas",
     "kttt.accounts",
     "kttt.access",
@@ -188,6 +189,25 @@ KTTT_PAGE_SIZE = envint("KTTT_PAGE_SIZE", 25)
 # The day and month of the year after a reported year by which its figures are due
 # (DOMAIN.md §7: 15/01); the late list and the on-time reporting rate read it.
 KTTT_REPORT_DEADLINE = os.environ.get("KTTT_REPORT_DEADLINE", "15/01")
+
+# The engine's results kept between requests, under the data's version (kttt.changes): a
+# result is never served after the data it came from changed. Kept in files under VAR_DIR,
+# so that every server process shares them (nothing to install); KTTT_FIGURE_CACHE=0 turns
+# it off. After a write, the process that wrote computes again the results asked lately
+# (KTTT_FIGURE_REFRESH), at most once per KTTT_FIGURE_REFRESH_PAUSE seconds.
+# docs/performance.md.
+KTTT_FIGURE_CACHE = envbool("KTTT_FIGURE_CACHE", True)
+KTTT_FIGURE_REFRESH = envbool("KTTT_FIGURE_REFRESH", True)
+KTTT_FIGURE_REFRESH_PAUSE = envint("KTTT_FIGURE_REFRESH_PAUSE", 10)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "figures": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "figures"),
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": envint("KTTT_FIGURE_CACHE_ENTRIES", 2000)},
+    },
+}
 
 # Outgoing mail, for the one-time password links only. Empty EMAIL_HOST: nothing is sent and
 # the administrator passes the link on (the account pages show it).

@@ -16,6 +16,19 @@ def pytest_configure(config):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.STATIC_ROOT = tempfile.mkdtemp(prefix="kttt-static-")
+    # The kept figures of this test process, apart from a server's and other test runs';
+    # no refresher thread (tests/changes turns it on where it is the subject).
+    settings.CACHES["figures"]["LOCATION"] = tempfile.mkdtemp(prefix="kttt-figures-")
+    settings.KTTT_FIGURE_REFRESH = False
+
+
+@pytest.fixture(autouse=True)
+def _figures_forgotten():
+    """Each test starts with no engine result kept (kttt.indicators.cache): a test's data
+    rolled back leaves the version row as the next test finds it, not the process's memory."""
+    from kttt.indicators import cache
+
+    cache.clear()
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ KTTT = ROOT / "kttt"
 # Lowest first. A package may import its own layer and the layers below; packages that share
 # a layer (documents, api, overview) do not import each other.
 APP_LAYERS: list[set[str]] = [
+    {"kttt.changes"},  # the data's version: tracks the apps above by label, imports none
     {"kttt.areas"},
     {"kttt.accounts"},
     {"kttt.registry"},

@@ -29,6 +29,7 @@ from kttt.accounts.models import Membership, Role
 from kttt.areas.models import Succession
 from kttt.areas.reference import REFORM_DAY
 from kttt.areas.services import record_succession, unit_at
+from kttt.changes.services import data_changed
 from kttt.demo.seed import load_phong_tho_execution, load_phong_tho_plan
 from kttt.documents.models import Issuer
 from kttt.plans.models import ImplementingUnit
@@ -377,6 +378,7 @@ def _reported_by_deadline() -> None:
         at = min(now, timezone.make_aware(day))
         YearlyReport.objects.filter(year=year, reviews__source=SOURCE).update(reported_at=at)
         reviews.filter(report__year=year).update(at=at)
+    data_changed()  # QuerySet.update sends no model signal (kttt.changes)
 
 
 def _create(code: str, c: Coop, kind: str) -> Entity:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from kttt.areas.models import Level, Unit
 from kttt.areas.services import COUNTRY, Area, AreaError, resolve_area
+from kttt.indicators.cache import cached
 from kttt.indicators.engine import population, ratio
 from kttt.lib.dates import year_end
 from kttt.registry.models import Kind, YearlyReport
@@ -25,9 +26,14 @@ DEFAULT_YEAR_SHARE = 0.5
 
 
 def data_years() -> list[int]:
-    """Every year with at least one yearly row, newest first."""
-    years = YearlyReport.objects.order_by().values_list("year", flat=True).distinct()
-    return sorted(years, reverse=True)
+    """Every year with at least one yearly row, newest first (kept between requests: a
+    scan of every yearly row)."""
+
+    def years() -> list[int]:
+        found = YearlyReport.objects.order_by().values_list("year", flat=True).distinct()
+        return sorted(found, reverse=True)
+
+    return cached("data_years", (), years)
 
 
 def coverage(area: Area, year: int, kind: str = Kind.HTX) -> tuple[int, int]:
@@ -45,10 +51,16 @@ def default_year(
     """The latest year, not after this one, in which reports came in from at least half of
     the area's active cooperatives. When no year qualifies, the latest year with any yearly
     row (not after this one); without any, this year. One query per year looked at, newest
-    first, stopping at the first that qualifies."""
+    first, stopping at the first that qualifies. Kept between requests."""
     current = (today or timezone.localdate()).year
-    years = [y for y in data_years() if y <= current]
     code = area_code or str(settings.KTTT_HOME_AREA)
+    return cached(
+        "default_year", (code, str(kind), current), lambda: _default_year(code, kind, current)
+    )
+
+
+def _default_year(code: str, kind: str, current: int) -> int:
+    years = [y for y in data_years() if y <= current]
     for year in years:
         try:
             area = resolve_area(code, year_end(year))
@@ -96,8 +108,18 @@ def reporting_by_unit(
     on the area's location date (for a district: its commune; for a province: that
     commune's district; for the country: its province). Two queries whatever the number of
     cooperatives or units: one grouped count over the location rows in force, one for the
-    units' names."""
-    area = resolve_area(area_code or settings.KTTT_HOME_AREA, year_end(year))
+    units' names. Kept between requests."""
+    code = area_code or str(settings.KTTT_HOME_AREA)
+    return cached(
+        "reporting_by_unit",
+        (year, code, str(kind)),
+        lambda: _reporting_by_unit(year, code, kind),
+        year=year,
+    )
+
+
+def _reporting_by_unit(year: int, area_code: str, kind: str) -> tuple[Area, list[UnitCoverage]]:
+    area = resolve_area(area_code, year_end(year))
     reported = YearlyReport.objects.filter(year=year).values("entity_id")
     rows = (
         current_locations(area.location_date)

@@ -28,6 +28,7 @@ from kttt.areas.services import (
     territory_changed,
 )
 from kttt.indicators import checks
+from kttt.indicators.cache import MISS, Kept, cached
 from kttt.indicators.definitions import (
     INDICATORS,
     INTERMEDIATE_MANAGER,
@@ -188,10 +189,18 @@ def compute(
     """The object of the command-line and API contract (DOMAIN.md §4). Its "area" also
     carries "notes": Vietnamese sentences a reader must see with the figures (the territory
     differs from the year before, so the growth compares two territories; no successor is
-    recorded for an ended unit)."""
-    return _compute(
-        year, area_code, kind, with_checks=with_checks, include_unapproved=include_unapproved
-    )[0]
+    recorded for an ended unit).
+
+    Kept between requests under the data's version (kttt.indicators.cache)."""
+    code = area_code or str(settings.KTTT_HOME_AREA)
+    return cached(
+        "compute",
+        (year, code, str(kind), with_checks, include_unapproved),
+        lambda: _compute(
+            year, code, kind, with_checks=with_checks, include_unapproved=include_unapproved
+        )[0],
+        year=year,
+    )
 
 
 # The previous year of a selector: its area (None when the code meant nothing then) and its
@@ -350,18 +359,34 @@ def series(
     include_unapproved: bool = False,
 ) -> list[dict[str, Any]]:
     """The indicators for a range of years (for charts): one fixed set of queries per year,
-    none per indicator; each year's income growth reuses the previous year's income."""
+    none per indicator; each year's income growth reuses the previous year's income. Each
+    year is kept as `compute(..., with_checks=False)` keeps it, and taken from there."""
+    code = area_code or str(settings.KTTT_HOME_AREA)
     results = []
     previous: Any = _UNSET
     for year in range(first_year, last_year + 1):
-        result, previous = _compute(
-            year,
-            area_code,
-            kind,
-            with_checks=False,
-            previous=previous,
-            include_unapproved=include_unapproved,
-        )
+        kept = Kept(year)
+        args = (year, code, str(kind), False, include_unapproved)
+        result = kept.get("compute", args)
+        if result is MISS:
+            result, previous = _compute(
+                year,
+                code,
+                kind,
+                with_checks=False,
+                previous=previous,
+                include_unapproved=include_unapproved,
+            )
+            kept.put(
+                "compute",
+                args,
+                result,
+                lambda y=year: _compute(  # type: ignore[misc]
+                    y, code, kind, with_checks=False, include_unapproved=include_unapproved
+                )[0],
+            )
+        else:
+            previous = _UNSET  # the next year missing reads its previous year itself
         results.append(result)
     return results
 

@@ -17,6 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kttt.changes.services import data_changed
 from kttt.lib.dates import format_date
 from kttt.lib.errors import Refusal
 from kttt.registry.models import Grade, GradingRule, YearlyReport
@@ -59,6 +60,7 @@ def attach_years(years: Iterable[int] | None = None) -> int:
     """Give every graded row of these years (None: of every year) the year's rule and take
     it from rows without a grade. Returns how many graded rows changed rule."""
     rules = all_rules()
+    data_changed()  # QuerySet.update sends no model signal (kttt.changes)
     if years is None:
         years = YearlyReport.objects.exclude(grade="").values_list("year", flat=True).distinct()
     changed = 0

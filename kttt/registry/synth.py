@@ -239,7 +239,7 @@ def synthesize(entities: int, first_year: int, last_year: int, seed: int) -> dic
         StatusChange.objects.bulk_create(chunk)
     for chunk in _chunks(reports):
         YearlyReport.objects.bulk_create(chunk)
-    attach_years()  # the grades' rules, as every writer of yearly rows does
+    attach_years()  # the grades' rules, as every writer of yearly rows does; records the change
     # Fresh statistics for the query planner after a bulk load (both databases have ANALYZE).
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kttt.accounts.models import Role
+from kttt.indicators import cache
 from kttt.registry import services
 from tests import factories
 from tests.web import (
@@ -72,6 +73,9 @@ def body(response):
 
 
 def queries_for(client, address):
+    """The queries of a page computed afresh (no figure kept from an earlier request): the
+    count that must not grow with the data."""
+    cache.clear()
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(address)
     assert response.status_code == 200

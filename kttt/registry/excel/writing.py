@@ -14,6 +14,7 @@ from typing import Any, cast
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 
+from kttt.changes.services import data_changed
 from kttt.registry.excel.importing import (
     BATCH_SIZE,
     ENTITY_VALUE_FIELDS,
@@ -51,6 +52,7 @@ def apply_plan(plan: ImportPlan, *, user: User = None, source: str = SOURCE) -> 
     now = timezone.now()
     user_id = user.pk if getattr(user, "pk", None) else None  # type: ignore[union-attr]
     with transaction.atomic():
+        data_changed()  # rows go in without model signals (kttt.changes)
         _insert(
             Entity,
             (
