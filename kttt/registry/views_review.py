@@ -155,10 +155,44 @@ def yearly_submit(request: HttpRequest, code: str, year: int) -> HttpResponse:
 # --- the planning office --------------------------------------------------------------------
 
 
+def bulk_approve(request: HttpRequest, form: CommentForm) -> bool:
+    """Approve the rows ticked on the queue (?report=<id>, repeated), all or nothing: each
+    must be a row the user approves, else nothing is approved and the form says why."""
+    raw = request.POST.getlist("report")
+    ids = {int(pk) for pk in raw if pk.isdigit()}
+    mine = list(YearlyReport.objects.filter(pk__in=ids, entity__in=entities_approved_by(request)))
+    if len(ids) != len(set(raw)) or len(mine) != len(ids):
+        form.add_error(
+            None,
+            _(
+                "Có dòng đã chọn không còn hoặc không thuộc địa bàn bạn duyệt; không dòng nào "
+                "được duyệt."
+            ),
+        )
+        return False
+    done: list[int] = []
+
+    def write() -> None:
+        approved = services.approve_yearly_many(
+            reports=mine, user=request.user, comment=form.cleaned_data["comment"]
+        )
+        done.append(len(approved))
+
+    if not saved(form, write):
+        return False
+    messages.success(request, _("Đã duyệt %(n)s dòng số liệu năm.") % {"n": done[0]})
+    return True
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def review_list(request: HttpRequest) -> HttpResponse:
-    """The figures waiting for approval in the user's territory."""
+    """The figures waiting for approval in the user's territory; ticked rows are approved
+    together (POST)."""
     require(is_approver(request))
+    form = CommentForm(request.POST or None)
+    if request.method == "POST" and bulk_approve(request, form):
+        return redirect("registry:review_list")
     waiting = (
         YearlyReport.objects.filter(
             status=ReviewStatus.SUBMITTED, entity__in=entities_approved_by(request)
@@ -174,7 +208,10 @@ def review_list(request: HttpRequest) -> HttpResponse:
         .order_by("-year", "entity__sort_name")
     )
     rows = [(r, r.steps[-1] if r.steps else None) for r in waiting]  # type: ignore[attr-defined]
-    return render(request, "registry/review_list.html", {"rows": rows})
+    ticked = {str(pk) for pk in request.POST.getlist("report")}
+    context = {"rows": rows, "form": form, "ticked": ticked}
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "registry/review_list.html", context, status=status)
 
 
 ACTIONS = {
