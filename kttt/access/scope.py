@@ -7,10 +7,12 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kttt.accounts.models import Membership, Role
 from kttt.areas.models import Level, Unit
@@ -19,6 +21,7 @@ from kttt.areas.services import (
     Area,
     AreaError,
     resolve_area,
+    unit_in_area_q,
     unit_in_territory_q,
 )
 
@@ -238,3 +241,56 @@ def access_area(request_or_user: object, code: str, on: dt.date) -> Area:
     if not scope.may_read_area(code, on):
         raise Http404
     return area
+
+
+# --- the area menu of the pages that read an area's figures ------------------------------
+
+LEVEL_ORDER: dict[str, int] = {Level.PROVINCE: 0, Level.DISTRICT: 1, Level.COMMUNE: 2}
+
+
+def default_area(scope: Scope) -> str:
+    """The area an area page opens on: the administrator's home area, else the first
+    area of the user's roles."""
+    if scope.is_admin:
+        return str(settings.KTTT_HOME_AREA)
+    return next(
+        (m.area_code for m in scope.memberships if m.area_code and m.role != Role.ADMIN), ""
+    )
+
+
+def area_label(area: Area) -> str:
+    return area.unit.label if area.unit is not None else area.name
+
+
+def area_choices(scope: Scope, on: dt.date, asked: Area | None) -> list[tuple[str, str]]:
+    """The user's own areas read at `on` (when readable then) and the units of the user's
+    territory valid then; for an administrator the home area, its units, its province and
+    the whole country."""
+    if scope.is_admin:
+        codes = [str(settings.KTTT_HOME_AREA)]
+    else:
+        codes = [m.area_code for m in scope.memberships if m.area_code and m.role != Role.ADMIN]
+    bases = [
+        area
+        for code in codes
+        if (area := scope.area_at(code, on)) is not None and scope.may_read_area(code, on)
+    ]
+    choices = {area.code: area_label(area) for area in bases}
+    if scope.is_admin:
+        below = Q(pk__in=[])
+        for area in bases:
+            below |= unit_in_area_q(area)
+        units: QuerySet[Unit] = Unit.objects.valid_at(on).filter(below)
+    else:
+        units = scope.units_at(on)
+    for unit in sorted(units, key=lambda u: (LEVEL_ORDER.get(u.level, 9), u.sort_name)):
+        choices.setdefault(unit.code, unit.name)
+    if scope.is_admin:
+        home = bases[0].unit if bases else None
+        province = home.province if home is not None and home.province_id else None
+        if province is not None and province.is_valid_at(on):
+            choices.setdefault(province.code, province.name)
+        choices.setdefault(COUNTRY, _("Toàn quốc"))
+    if asked is not None:
+        choices.setdefault(asked.code, area_label(asked))
+    return list(choices.items())

@@ -10,9 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
@@ -20,10 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from kttt.access.registry import entities_visible_to
-from kttt.access.scope import Scope, scope_of, today
-from kttt.accounts.models import Role
-from kttt.areas.models import Level, Unit
-from kttt.areas.services import COUNTRY, Area, unit_in_area_q
+
+# (the area menu is the access package's: the registry's reporting status page shows it too)
+from kttt.access.scope import Scope, area_choices, default_area, scope_of, today
 from kttt.indicators.coverage import default_year as coverage_default_year
 from kttt.indicators.definitions import BY_CODE, INDICATORS, Indicator
 from kttt.indicators.engine import compute
@@ -33,7 +30,6 @@ from kttt.indicators.narrative import paragraphs
 from kttt.registry.models import Kind, Sector, YearlyReport
 from kttt.web import is_partial
 
-LEVEL_ORDER: dict[str, int] = {Level.PROVINCE: 0, Level.DISTRICT: 1, Level.COMMUNE: 2}
 SEVERITY: dict[str, tuple[Any, str]] = {
     "error": (_lazy("Lỗi"), "bad"),
     "warning": (_lazy("Cảnh báo"), "warn"),
@@ -50,52 +46,6 @@ TABS = (
 
 def data_years() -> list[int]:
     return list(YearlyReport.objects.order_by().values_list("year", flat=True).distinct())
-
-
-def default_area(scope: Scope) -> str:
-    if scope.is_admin:
-        return str(settings.KTTT_HOME_AREA)
-    return next(
-        (m.area_code for m in scope.memberships if m.area_code and m.role != Role.ADMIN), ""
-    )
-
-
-def area_label(area: Area) -> str:
-    return area.unit.label if area.unit is not None else area.name
-
-
-def area_choices(scope: Scope, on: dt.date, asked: Area | None) -> list[tuple[str, str]]:
-    """The user's own areas read at `on` (when readable then) and the units of the user's
-    territory valid then; for an administrator the home area, its units, its province and
-    the whole country."""
-    if scope.is_admin:
-        codes = [str(settings.KTTT_HOME_AREA)]
-    else:
-        codes = [m.area_code for m in scope.memberships if m.area_code and m.role != Role.ADMIN]
-    bases = [
-        area
-        for code in codes
-        if (area := scope.area_at(code, on)) is not None and scope.may_read_area(code, on)
-    ]
-    choices = {area.code: area_label(area) for area in bases}
-    if scope.is_admin:
-        below = Q(pk__in=[])
-        for area in bases:
-            below |= unit_in_area_q(area)
-        units: QuerySet[Unit] = Unit.objects.valid_at(on).filter(below)
-    else:
-        units = scope.units_at(on)
-    for unit in sorted(units, key=lambda u: (LEVEL_ORDER.get(u.level, 9), u.sort_name)):
-        choices.setdefault(unit.code, unit.name)
-    if scope.is_admin:
-        home = bases[0].unit if bases else None
-        province = home.province if home is not None and home.province_id else None
-        if province is not None and province.is_valid_at(on):
-            choices.setdefault(province.code, province.name)
-        choices.setdefault(COUNTRY, _("Toàn quốc"))
-    if asked is not None:
-        choices.setdefault(asked.code, area_label(asked))
-    return list(choices.items())
 
 
 def area_refused(scope: Scope, form: SelectorForm) -> bool:

@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 
 from kttt.areas.services import Area, located_in_q
 from kttt.registry.history import in_force
-from kttt.registry.models import Entity, Location, Status, StatusChange
+from kttt.registry.models import Entity, Location, Status, StatusChange, YearlyReport
 
 
 def status_at(on: dt.date) -> Coalesce:
@@ -48,3 +48,9 @@ def search(entities: QuerySet[Entity], text: str) -> QuerySet[Entity]:
     for word in fold(text).split():
         condition &= Q(search_text__contains=word)
     return entities.filter(condition)
+
+
+def report_years() -> list[int]:
+    """Every year with at least one yearly row, newest first (the year menus)."""
+    years = YearlyReport.objects.order_by().values_list("year", flat=True).distinct()
+    return sorted(years, reverse=True)

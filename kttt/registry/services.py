@@ -4,7 +4,7 @@ The web forms, the Excel import, the API and the commands all come through here.
 """
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -384,6 +384,34 @@ def approve_yearly(
         source=source,
         comment=(comment or "").strip(),
     )
+
+
+@transaction.atomic
+def approve_yearly_many(
+    *, reports: Sequence[YearlyReport], user: User = None, comment: str = "", source: str = "web"
+) -> list[YearlyReview]:
+    """Approve several sent years in one go (the office's "Duyệt các dòng đã chọn"): each
+    exactly as `approve_yearly` does, all or nothing. The rows are locked and read again, so
+    a row no longer "Đã gửi" (returned, changed or approved meanwhile) refuses the whole."""
+    if not reports:
+        raise RegistryError(_("Hãy chọn ít nhất một dòng để duyệt."))
+    fresh = (
+        YearlyReport.objects.select_for_update(of=("self",))
+        .select_related("entity")
+        .filter(pk__in=[r.pk for r in reports])
+        .order_by("entity__sort_name", "year")
+    )
+    rows = list(fresh)
+    not_sent = [r for r in rows if r.status != ReviewStatus.SUBMITTED]
+    if not_sent:
+        raise RegistryError(
+            _(
+                "Chỉ duyệt được các dòng đang ở tình trạng “Đã gửi”; không dòng nào được duyệt. "
+                "Không ở tình trạng đó: %(rows)s."
+            )
+            % {"rows": "; ".join(f"{r.entity.name} ({r.entity.code}) {r.year}" for r in not_sent)}
+        )
+    return [approve_yearly(report=r, user=user, comment=comment, source=source) for r in rows]
 
 
 @transaction.atomic

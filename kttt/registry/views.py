@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -195,6 +196,16 @@ def entity_detail(request: HttpRequest, code: str) -> HttpResponse:
     # --- forms ----------------------------------------------------------------------------
 
 
+YEARLY_HELP = gettext_lazy(
+    "Số liệu một năm của HTX; Phòng Tài chính - Kế hoạch lưu là số liệu đã duyệt, xã và HTX "
+    "lưu là bản nháp rồi gửi duyệt."
+)
+OCOP_HELP = gettext_lazy(
+    "Sản phẩm OCOP của HTX với số sao và ngày công nhận; sản phẩm còn hiệu lực được tính vào "
+    "chỉ tiêu OCOP."
+)
+
+
 def form_page(
     request: HttpRequest,
     form: Any,
@@ -203,6 +214,7 @@ def form_page(
     entity: Entity | None = None,
     submit: str | None = None,
     status: int = 200,
+    help: str | Promise = "",
 ) -> HttpResponse:
     cancel = (
         reverse("registry:entity_detail", args=[entity.code])
@@ -215,6 +227,7 @@ def form_page(
         "entity": entity,
         "cancel_url": cancel,
         "submit": submit or _("Lưu"),
+        "help": help,
     }
     return render(
         request,
@@ -245,7 +258,15 @@ def entity_create(request: HttpRequest) -> HttpResponse:
     ):
         messages.success(request, _("Đã thêm %(name)s.") % {"name": form.cleaned_data["name"]})
         return redirect("registry:entity_detail", code=form.cleaned_data["code"])
-    return form_page(request, form, title=_("Thêm HTX / THT"))
+    return form_page(
+        request,
+        form,
+        title=_("Thêm HTX / THT"),
+        help=_(
+            "Ghi một HTX, liên hiệp HTX hoặc tổ hợp tác mới vào sổ; sau khi lưu, trang hồ sơ của "
+            "đơn vị mở ra để nhập số liệu năm."
+        ),
+    )
 
 
 @login_required
@@ -259,7 +280,13 @@ def entity_edit(request: HttpRequest, code: str) -> HttpResponse:
     ):
         messages.success(request, _("Đã lưu thông tin HTX."))
         return to_detail(entity)
-    return form_page(request, form, title=_("Sửa thông tin HTX"), entity=entity)
+    return form_page(
+        request,
+        form,
+        title=_("Sửa thông tin HTX"),
+        entity=entity,
+        help=_("Sửa thông tin chung của HTX; mỗi thay đổi được ghi vào lịch sử thay đổi."),
+    )
 
 
 @login_required
@@ -279,7 +306,16 @@ def entity_status(request: HttpRequest, code: str) -> HttpResponse:
     ):
         messages.success(request, _("Đã ghi nhận thay đổi trạng thái."))
         return to_detail(entity)
-    return form_page(request, form, title=_("Đổi trạng thái"), entity=entity)
+    return form_page(
+        request,
+        form,
+        title=_("Đổi trạng thái"),
+        entity=entity,
+        help=_(
+            "Ghi trạng thái mới của HTX từ ngày đã chọn; các trạng thái trước vẫn được giữ "
+            "trong lịch sử."
+        ),
+    )
 
 
 @login_required
@@ -299,7 +335,16 @@ def entity_move(request: HttpRequest, code: str) -> HttpResponse:
     ):
         messages.success(request, _("Đã ghi nhận chuyển địa bàn."))
         return to_detail(entity)
-    return form_page(request, form, title=_("Chuyển địa bàn"), entity=entity)
+    return form_page(
+        request,
+        form,
+        title=_("Chuyển địa bàn"),
+        entity=entity,
+        help=_(
+            "Ghi xã mới nơi HTX đặt trụ sở từ ngày đã chọn; nơi đặt trụ sở trước đó vẫn được giữ "
+            "trong lịch sử."
+        ),
+    )
 
 
 @login_required
@@ -332,7 +377,13 @@ def yearly_create(request: HttpRequest, code: str) -> HttpResponse:
     ):
         messages.success(request, _("Đã lưu số liệu năm %(year)s.") % {"year": form.the_year})
         return to_detail(entity)
-    return form_page(request, form, title=_("Thêm số liệu năm"), entity=entity)
+    return form_page(
+        request,
+        form,
+        title=_("Thêm số liệu năm"),
+        entity=entity,
+        help=YEARLY_HELP,
+    )
 
 
 @login_required
@@ -356,7 +407,11 @@ def yearly_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
         messages.success(request, _("Đã lưu số liệu năm %(year)s.") % {"year": year})
         return to_detail(entity)
     return form_page(
-        request, form, entity=entity, title=_("Sửa số liệu năm %(year)s") % {"year": year}
+        request,
+        form,
+        entity=entity,
+        title=_("Sửa số liệu năm %(year)s") % {"year": year},
+        help=YEARLY_HELP,
     )
 
 
@@ -387,7 +442,7 @@ def ocop_create(request: HttpRequest, code: str) -> HttpResponse:
     ):
         messages.success(request, _("Đã thêm sản phẩm OCOP."))
         return to_detail(entity)
-    return form_page(request, form, title=_("Thêm sản phẩm OCOP"), entity=entity)
+    return form_page(request, form, title=_("Thêm sản phẩm OCOP"), entity=entity, help=OCOP_HELP)
 
 
 @login_required
@@ -414,7 +469,7 @@ def ocop_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     ):
         messages.success(request, _("Đã lưu sản phẩm OCOP."))
         return to_detail(entity)
-    return form_page(request, form, title=_("Sửa sản phẩm OCOP"), entity=entity)
+    return form_page(request, form, title=_("Sửa sản phẩm OCOP"), entity=entity, help=OCOP_HELP)
 
 
 @login_required

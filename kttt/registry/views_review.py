@@ -5,7 +5,6 @@ approve / return / reopen, and who has not reported a year or reported late."""
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
@@ -23,7 +22,14 @@ from kttt.access.registry import (
     may_change_yearly,
     represented_cooperatives,
 )
-from kttt.access.scope import access_area, require, scope_of, today
+from kttt.access.scope import (
+    access_area,
+    area_choices,
+    default_area,
+    require,
+    scope_of,
+    today,
+)
 from kttt.areas.services import AreaError
 from kttt.lib.dates import year_end
 from kttt.registry import services
@@ -36,7 +42,7 @@ from kttt.registry.models import (
     YearlyReport,
     YearlyReview,
 )
-from kttt.registry.queries import active_at, in_area
+from kttt.registry.queries import active_at, in_area, report_years
 from kttt.registry.reporting import deadline, deadline_end
 from kttt.web import saved
 from kttt.web.fields import VNForm
@@ -149,10 +155,44 @@ def yearly_submit(request: HttpRequest, code: str, year: int) -> HttpResponse:
 # --- the planning office --------------------------------------------------------------------
 
 
+def bulk_approve(request: HttpRequest, form: CommentForm) -> bool:
+    """Approve the rows ticked on the queue (?report=<id>, repeated), all or nothing: each
+    must be a row the user approves, else nothing is approved and the form says why."""
+    raw = request.POST.getlist("report")
+    ids = {int(pk) for pk in raw if pk.isdigit()}
+    mine = list(YearlyReport.objects.filter(pk__in=ids, entity__in=entities_approved_by(request)))
+    if len(ids) != len(set(raw)) or len(mine) != len(ids):
+        form.add_error(
+            None,
+            _(
+                "Có dòng đã chọn không còn hoặc không thuộc địa bàn bạn duyệt; không dòng nào "
+                "được duyệt."
+            ),
+        )
+        return False
+    done: list[int] = []
+
+    def write() -> None:
+        approved = services.approve_yearly_many(
+            reports=mine, user=request.user, comment=form.cleaned_data["comment"]
+        )
+        done.append(len(approved))
+
+    if not saved(form, write):
+        return False
+    messages.success(request, _("Đã duyệt %(n)s dòng số liệu năm.") % {"n": done[0]})
+    return True
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def review_list(request: HttpRequest) -> HttpResponse:
-    """The figures waiting for approval in the user's territory."""
+    """The figures waiting for approval in the user's territory; ticked rows are approved
+    together (POST)."""
     require(is_approver(request))
+    form = CommentForm(request.POST or None)
+    if request.method == "POST" and bulk_approve(request, form):
+        return redirect("registry:review_list")
     waiting = (
         YearlyReport.objects.filter(
             status=ReviewStatus.SUBMITTED, entity__in=entities_approved_by(request)
@@ -168,7 +208,10 @@ def review_list(request: HttpRequest) -> HttpResponse:
         .order_by("-year", "entity__sort_name")
     )
     rows = [(r, r.steps[-1] if r.steps else None) for r in waiting]  # type: ignore[attr-defined]
-    return render(request, "registry/review_list.html", {"rows": rows})
+    ticked = {str(pk) for pk in request.POST.getlist("report")}
+    context = {"rows": rows, "form": form, "ticked": ticked}
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "registry/review_list.html", context, status=status)
 
 
 ACTIONS = {
@@ -247,33 +290,49 @@ def reporting_rows(request: HttpRequest, area_code: str, year: int) -> list[dict
     return rows
 
 
+FIRST_YEAR = 1990  # no cooperative of the registry reports before; a year menu starts here
+
+
+def asked_year(raw: str | None) -> int:
+    """The year of ?year=, last year when missing or not a year."""
+    try:
+        year = int(raw or "")
+    except ValueError:
+        return reported_year()
+    return year if FIRST_YEAR <= year <= today().year else reported_year()
+
+
 @login_required
 def reporting_status(request: HttpRequest) -> HttpResponse:
     """The planning office's list of cooperatives that have not reported a year or were
-    late, for an area and a year."""
+    late, for an area and a year: both chosen from menus (?year=&area= keep working for
+    links); the area menu lists the user's areas and the units of its territory that exist
+    at the year's end."""
     require(is_approver(request))
     scope = scope_of(request)
-    default_area = next(
-        (m.area_code for m in scope.memberships if m.area_code), str(settings.KTTT_HOME_AREA)
-    )
-    try:
-        year = int(request.GET.get("year") or reported_year())
-    except ValueError:
-        year = reported_year()
-    area_code = (request.GET.get("area") or default_area).strip()
+    year = asked_year(request.GET.get("year"))
+    area_code = (request.GET.get("area") or default_area(scope)).strip()[:10]
+    menus = {
+        "years": sorted({*report_years(), reported_year(), year}, reverse=True),
+        "year": year,
+        "area_code": area_code,
+    }
     try:
         rows = reporting_rows(request, area_code, year)
     except AreaError as exc:
+        menus["areas"] = area_choices(scope, year_end(year), None)
         return render(
             request,
             "registry/reporting_status.html",
-            {"error": str(exc), "year": year, "area_code": area_code},
+            {"error": str(exc), **menus},
             status=400,
         )
+    asked = scope.area_at(area_code, year_end(year))
+    menus["areas"] = area_choices(scope, year_end(year), asked)
+    menus["area_code"] = asked.code if asked is not None else area_code
     late = [r for r in rows if r["css"] != "good"]
     context = {
-        "year": year,
-        "area_code": area_code,
+        **menus,
         "deadline": deadline(year),
         "rows": late if request.GET.get("tat_ca") != "1" else rows,
         "all": request.GET.get("tat_ca") == "1",

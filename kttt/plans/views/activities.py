@@ -33,7 +33,16 @@ from kttt.web import saved
 def activity_form_page(
     request: HttpRequest, form: ActivityForm, *, title: str, cancel_url: str
 ) -> HttpResponse:
-    context = {"form": form, "title": title, "cancel_url": cancel_url, "plan": form.plan}
+    context = {
+        "form": form,
+        "title": title,
+        "cancel_url": cancel_url,
+        "plan": form.plan,
+        "help": _(
+            "Hoạt động của đơn vị thuộc một nhiệm vụ của đề án; sau khi lưu, trang hoạt động mở "
+            "ra để đính kèm minh chứng."
+        ),
+    }
     return render(request, "execution/form.html", context, status=status_of(form))
 
 
@@ -169,4 +178,9 @@ def evidence_delete(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResp
         messages.success(request, _("Đã xóa tệp minh chứng."))
         return redirect(back)
     what = _("tệp minh chứng “%(name)s”") % {"name": evidence.original_name}
-    return render(request, "execution/confirm_delete.html", {"what": what, "cancel_url": back})
+    context = {
+        "what": what,
+        "cancel_url": back,
+        "help": _("Bấm “Xóa” để xóa hẳn tệp khỏi hoạt động; không hoàn tác được."),
+    }
+    return render(request, "execution/confirm_delete.html", context)

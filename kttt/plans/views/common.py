@@ -35,9 +35,17 @@ def form_page(
     title: str,
     plan: Plan | None = None,
     intro: str = "",
+    help: str = "",
 ) -> HttpResponse:
     cancel = reverse("plans:plan_detail", args=[plan.pk]) if plan else reverse("plans:plan_list")
-    context = {"form": form, "title": title, "plan": plan, "cancel_url": cancel, "intro": intro}
+    context = {
+        "form": form,
+        "title": title,
+        "plan": plan,
+        "cancel_url": cancel,
+        "intro": intro,
+        "help": help,
+    }
     return render(request, "plans/form.html", context, status=status_of(form))
 
 

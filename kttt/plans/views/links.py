@@ -92,6 +92,10 @@ def link_form_page(
         "title": title,
         "entity": entity,
         "cancel_url": reverse("execution:entity_links", args=[entity.code]),
+        "help": _(
+            "Hợp đồng liên kết của HTX với một doanh nghiệp: sản phẩm, ngày ký, ngày kết thúc; "
+            "sau khi lưu, trở về danh sách liên kết của HTX."
+        ),
     }
     return render(request, "execution/form.html", context, status=status_of(form))
 
@@ -138,7 +142,12 @@ def link_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         "product": link.product,
     }
     back = reverse("execution:entity_links", args=[link.entity.code])
-    return render(request, "execution/confirm_delete.html", {"what": what, "cancel_url": back})
+    context = {
+        "what": what,
+        "cancel_url": back,
+        "help": _("Bấm “Xóa” để bỏ liên kết khỏi danh sách của HTX; không hoàn tác được."),
+    }
+    return render(request, "execution/confirm_delete.html", context)
 
 
 @login_required

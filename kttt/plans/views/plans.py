@@ -163,7 +163,15 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     if saved(form, lambda: created.append(services.create_plan(values=form.values()))):
         messages.success(request, _("Đã thêm đề án."))
         return to_plan(created[0])
-    return form_page(request, form, title=_("Thêm đề án"))
+    return form_page(
+        request,
+        form,
+        title=_("Thêm đề án"),
+        help=_(
+            "Ghi tên, địa bàn và giai đoạn của đề án; sau khi lưu, thêm mục tiêu và nhiệm vụ ở "
+            "trang đề án."
+        ),
+    )
 
 
 @login_required
@@ -176,7 +184,16 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if saved(form, lambda: services.update_plan(plan=plan, values=form.values())):
         messages.success(request, _("Đã lưu đề án."))
         return to_plan(plan)
-    return form_page(request, form, title=_("Sửa đề án"), plan=plan)
+    return form_page(
+        request,
+        form,
+        title=_("Sửa đề án"),
+        plan=plan,
+        help=_(
+            "Sửa tên, địa bàn, giai đoạn và năm cơ sở của đề án; mục tiêu được đánh giá lại "
+            "theo các giá trị mới."
+        ),
+    )
 
 
 @login_required
@@ -192,7 +209,8 @@ def plan_text_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "Văn bản thường, không định dạng: mỗi căn cứ một dòng, các đoạn cách nhau một dòng "
         "trống. Báo cáo tổng kết dùng đúng văn bản này."
     )
-    return form_page(request, form, title=_("Văn bản đề án"), plan=plan, intro=intro)
+    help = _("Phần lời của đề án (quyết định, căn cứ, các mục I, II.3, III.1) in vào báo cáo.")
+    return form_page(request, form, title=_("Văn bản đề án"), plan=plan, intro=intro, help=help)
 
 
 @login_required
@@ -242,4 +260,5 @@ def plan_copy(request: HttpRequest, pk: int) -> HttpResponse:
         "liệu của địa bàn mới tại năm cơ sở (mặc định là năm cuối kỳ trước)."
     )
     title = _("Sao chép đề án sang kỳ mới")
-    return form_page(request, form, title=title, plan=plan, intro=intro)
+    help = _("Tạo đề án cho giai đoạn sau từ đề án này; đề án cũ giữ nguyên.")
+    return form_page(request, form, title=title, plan=plan, intro=intro, help=help)

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from kttt.access.plans import access_plan, access_target
@@ -13,6 +14,11 @@ from kttt.plans import services
 from kttt.plans.forms.targets import TargetForm
 from kttt.plans.views.common import form_page, to_plan
 from kttt.web import saved
+
+TARGET_HELP = _lazy(
+    "Mục tiêu gắn với một chỉ tiêu và một mức cần đạt; trạng thái Đạt / Chưa đạt được tính tự "
+    "động từ số liệu năm."
+)
 
 
 @login_required
@@ -23,7 +29,7 @@ def target_create(request: HttpRequest, pk: int) -> HttpResponse:
     if saved(form, lambda: services.save_target(plan=plan, values=form.values())):
         messages.success(request, _("Đã thêm mục tiêu."))
         return to_plan(plan)
-    return form_page(request, form, title=_("Thêm mục tiêu"), plan=plan)
+    return form_page(request, form, title=_("Thêm mục tiêu"), plan=plan, help=str(TARGET_HELP))
 
 
 @login_required
@@ -37,7 +43,7 @@ def target_edit(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
     if saved(form, lambda: services.save_target(plan=plan, target=target, values=form.values())):
         messages.success(request, _("Đã lưu mục tiêu."))
         return to_plan(plan)
-    return form_page(request, form, title=_("Sửa mục tiêu"), plan=plan)
+    return form_page(request, form, title=_("Sửa mục tiêu"), plan=plan, help=str(TARGET_HELP))
 
 
 @login_required

@@ -84,6 +84,7 @@ def unit_end(request: HttpRequest, pk: int) -> HttpResponse:
             "Lần chuyển giao được ghi lại và có thể hoàn tác."
         ),
         "cancel_url": reverse("execution:unit_list"),
+        "help": _("Ghi ngày đơn vị thôi hoạt động và đơn vị nhận lại việc còn mở của đơn vị."),
     }
     return render(request, "execution/form.html", context, status=status_of(form))
 
