@@ -18,7 +18,7 @@ from kttt.indicators.cache import cached
 from kttt.indicators.engine import population, ratio
 from kttt.lib.dates import year_end
 from kttt.registry.models import Kind, YearlyReport
-from kttt.registry.queries import current_locations
+from kttt.registry.queries import current_locations, report_years
 
 # A year is shown first once reports from at least this share of its active cooperatives
 # have come in (issue 9): not the calendar year as soon as one cooperative enters it.
@@ -26,14 +26,9 @@ DEFAULT_YEAR_SHARE = 0.5
 
 
 def data_years() -> list[int]:
-    """Every year with at least one yearly row, newest first (kept between requests: a
-    scan of every yearly row)."""
-
-    def years() -> list[int]:
-        found = YearlyReport.objects.order_by().values_list("year", flat=True).distinct()
-        return sorted(found, reverse=True)
-
-    return cached("data_years", (), years)
+    """Every year with at least one yearly row, newest first (`report_years`, kept between
+    requests: a scan of every yearly row)."""
+    return cached("data_years", (), report_years)
 
 
 def coverage(area: Area, year: int, kind: str = Kind.HTX) -> tuple[int, int]:
