@@ -33,6 +33,26 @@ def view_of(path: str) -> str | None:
     return match.view_name
 
 
+def too_wide(page) -> list[str]:
+    """The innermost elements that reach past the phone's width outside any box that
+    scrolls sideways, to say what to fix."""
+    return page.evaluate(
+        """() => [...document.body.querySelectorAll('*')]
+            .filter(e => e.getBoundingClientRect().right > 361 && e.children.length === 0)
+            .filter(e => {
+                for (let p = e.parentElement; p; p = p.parentElement) {
+                    if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(p).overflowX))
+                        return false;
+                }
+                return true;
+            })
+            .slice(0, 5)
+            .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')
+                 + ' ' + Math.round(e.getBoundingClientRect().right) + 'px: '
+                 + (e.textContent || '').trim().slice(0, 40))"""
+    )
+
+
 def tour(context, base: str, username: str, shots) -> list[str]:
     """Log in and visit one address per view reachable by links; returns the problems."""
     page = context.new_page()
@@ -65,7 +85,7 @@ def tour(context, base: str, username: str, shots) -> list[str]:
             page.goto(f"{base}{address}")
             page.wait_for_load_state("load")
             if width == 360 and not no_horizontal_overflow(page, width):
-                problems.append(f"{username} {address}: wider than 360 px")
+                problems.append(f"{username} {address}: wider than 360 px: {too_wide(page)}")
             page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=True)
         for href in page.eval_on_selector_all(
             "a[href]", "links => links.map(a => a.getAttribute('href'))"
@@ -92,7 +112,7 @@ def test_every_page_of_every_role_on_a_phone_and_a_screen(
         problems += tour(context, live_server.url, username, shots)
         counts[username] = (len(list(shots.glob(f"{username}-*"))) - before) // 2
         context.close()
-    assert problems == []
+    assert not problems, "\n".join(problems)
     # Each role saw its pages: the administrator the most, the representative a few.
     assert counts["admin"] >= 25, counts
     assert counts["tonghop"] >= 15, counts

@@ -23,7 +23,7 @@ def storages(settings):
 
 def menu(html: str, name: str) -> list[tuple[str, str, bool]]:
     """(value, label, selected) of each option of the <select name=...>."""
-    select = re.search(rf'<select name="{name}">(.*?)</select>', html, re.S)
+    select = re.search(rf'<select id="id_{name}" name="{name}">(.*?)</select>', html, re.S)
     assert select is not None, f"no menu {name}"
     return [
         (value, label.strip(), bool(selected))
