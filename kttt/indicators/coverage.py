@@ -15,9 +15,9 @@ from django.utils import timezone
 from kttt.areas.models import Level, Unit
 from kttt.areas.services import COUNTRY, Area, AreaError, resolve_area
 from kttt.indicators.cache import cached
-from kttt.indicators.engine import population, ratio
+from kttt.indicators.engine import population, ratio, reports_of
 from kttt.lib.dates import year_end
-from kttt.registry.models import Kind, YearlyReport
+from kttt.registry.models import Kind
 from kttt.registry.queries import current_locations, report_years
 
 # A year is shown first once reports from at least this share of its active cooperatives
@@ -33,8 +33,9 @@ def data_years() -> list[int]:
 
 def coverage(area: Area, year: int, kind: str = Kind.HTX) -> tuple[int, int]:
     """(coops_active, reports_received) of the engine, in one query."""
-    reported = YearlyReport.objects.filter(year=year).values("entity_id")
-    counts = population(area, kind).aggregate(
+    p = population(area, kind)
+    reported = reports_of(p, year).values("entity_id")
+    counts = p.aggregate(
         active=Count("pk"), reported=Count("pk", filter=Q(pk__in=reported))
     )
     return counts["active"], counts["reported"]
@@ -115,10 +116,11 @@ def reporting_by_unit(
 
 def _reporting_by_unit(year: int, area_code: str, kind: str) -> tuple[Area, list[UnitCoverage]]:
     area = resolve_area(area_code, year_end(year))
-    reported = YearlyReport.objects.filter(year=year).values("entity_id")
+    p = population(area, kind)
+    reported = reports_of(p, year).values("entity_id")
     rows = (
         current_locations(area.location_date)
-        .filter(entity__in=population(area, kind).values("pk"))
+        .filter(entity__in=p.values("pk"))
         .order_by()
         .values("unit_id", "unit__district_id", "unit__province_id")
         .annotate(

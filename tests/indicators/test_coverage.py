@@ -135,3 +135,29 @@ def test_the_indicator_page_opens_on_the_same_year(four, settings):
         "/chi-tieu/", {"area": "109", "year": "2023"}
     )
     assert asked.context["form"].cleaned_data["year"] == 2023
+
+
+def test_a_draft_or_a_submission_is_not_a_report_until_approved(four):
+    """R is the engine's: approved rows. A, B approved for 2022 (2 of 4); C's 2022 draft and
+    D's submitted 2022 row do not count, so the district's 2022 stays at 2 of 4, Mù Sang
+    (D only) at 0 of 1, and the engine's reports_received agrees."""
+    for code in ("A", "B"):
+        yearly(four[code], 2022, members=5)
+    services.save_yearly(entity=four["C"], year=2022, values={"members": 5}, approve=False)
+    submitted = services.save_yearly(
+        entity=four["D"], year=2022, values={"members": 5}, approve=False
+    )
+    services.submit_yearly(report=submitted)
+
+    _area, units = reporting_by_unit(2022, "109")
+    assert sorted((u.code, u.active, u.reported) for u in units) == [
+        ("03549", 3, 2),
+        ("03568", 1, 0),
+    ]
+    assert compute(2022, "109")["indicators"]["reports_received"] == 2
+    assert default_year("03568", today=TODAY) != 2022  # D's 2022 has not come in
+
+    services.approve_yearly(report=submitted)
+    _area, units = reporting_by_unit(2022, "109")
+    assert ("03568", 1, 1) in [(u.code, u.active, u.reported) for u in units]
+    assert default_year("03568", today=TODAY) == 2022
