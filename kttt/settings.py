@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # the API's Swagger UI files, served locally
     "axes",
     "kttt.web",  # template tags only (charts): no models
     "kttt.changes",

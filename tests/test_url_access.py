@@ -158,6 +158,10 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     # the targets' status are the district's figures: a commune officer opens the plan but
     # does not read them
     "api:targets": ("get", "/api/v1/targets?year={year}", "401 ok ok ok 403 404 404 ok"),
+    # the API's own description and its page: public (no data in them); no root resource
+    "api:openapi-json": ("get", "/api/v1/openapi.json", "200 200 200 200 200 200 200 200"),
+    "api:openapi-view": ("get", "/api/v1/docs/", "200 200 200 200 200 200 200 200"),
+    "api:api-root": ("get", "/api/v1/", "404 404 404 404 404 404 404 404"),
     # plans and targets
     "plans:plan_list": ("get", "/de-an/", READ_ALL),
     "plans:plan_create": ("get", "/de-an/them/", "login ok ok 403 403 403 403 403"),

@@ -82,6 +82,8 @@ class AccountAuditEntry(models.Model):
         RESET_LINK = "reset_link", _("Cấp đường dẫn đặt mật khẩu")
         PASSWORD_SET = "password_set", _("Đặt mật khẩu qua đường dẫn")
         PASSWORD_CHANGE = "password_chg", _("Tự đổi mật khẩu")
+        TOKEN_CREATE = "token_create", _("Tạo khóa API")
+        TOKEN_REVOKE = "token_revoke", _("Thu hồi khóa API")
 
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -109,3 +111,39 @@ class AccountAuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.user} {self.get_action_display()}"
+
+
+class ApiToken(models.Model):
+    """A key for the HTTP API (issue 10): it acts as its user, with the user's roles and
+    territory. Only a hash of the key is stored; the key itself is shown once, when made.
+    The prefix (the key's first characters, not secret) names it in lists and finds it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("tài khoản"),
+    )
+    name = models.CharField(_("tên gợi nhớ"), max_length=100, blank=True)
+    prefix = models.CharField(_("mã nhận diện"), max_length=16, unique=True)
+    key_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người tạo"),
+    )
+    expires_at = models.DateTimeField(_("hết hạn"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("khóa API")
+        verbose_name_plural = _("khóa API")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

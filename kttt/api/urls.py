@@ -1,10 +1,10 @@
 from django.urls import path
 
-from kttt.api import views
+from kttt.api import figures
+from kttt.api.core import api
 
-app_name = "api"
+api.add_router("", figures.router)
+
 urlpatterns = [
-    path("v1/indicators", views.indicators, name="indicators"),
-    path("v1/indicators/series", views.indicator_series, name="indicator_series"),
-    path("v1/targets", views.targets, name="targets"),
+    path("v1/", api.urls),
 ]

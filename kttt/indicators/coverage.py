@@ -35,9 +35,7 @@ def coverage(area: Area, year: int, kind: str = Kind.HTX) -> tuple[int, int]:
     """(coops_active, reports_received) of the engine, in one query."""
     p = population(area, kind)
     reported = reports_of(p, year).values("entity_id")
-    counts = p.aggregate(
-        active=Count("pk"), reported=Count("pk", filter=Q(pk__in=reported))
-    )
+    counts = p.aggregate(active=Count("pk"), reported=Count("pk", filter=Q(pk__in=reported)))
     return counts["active"], counts["reported"]
 
 

@@ -54,7 +54,7 @@ def test_it_serves_a_series_and_the_targets(demo):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("year=abc", "năm hợp lệ"),
+        ("year=abc", "Tham số không hợp lệ: year"),
         ("year=2021&kind=xyz", "Loại hình"),
         ("year=2021&area=xx", "không hợp lệ"),
     ],
@@ -62,13 +62,14 @@ def test_it_serves_a_series_and_the_targets(demo):
 def test_it_answers_bad_parameters_with_400_in_vietnamese(demo, query, message):
     status, body = get(client_for(person(Role.ADMIN)), f"/api/v1/indicators?{query}")
     assert status == 400
-    assert message in body["error"]
+    assert message in body["message"]
 
 
 def test_it_needs_a_log_in(demo, client):
     status, body = get(client, "/api/v1/indicators?year=2021")
     assert status == 401
-    assert body["error"] == "Cần đăng nhập."
+    assert body["code"] == "unauthenticated"
+    assert body["message"].startswith("Cần đăng nhập")
 
 
 def test_another_area_is_not_found(demo):
