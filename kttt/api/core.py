@@ -17,12 +17,14 @@ import hashlib
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags, quote_etag
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, ValidationError
+from ninja.pagination import PaginationBase
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, SessionAuth
 
@@ -168,3 +170,32 @@ def unknown_area(request: HttpRequest, exc: Exception) -> HttpResponse:
 def refused(request: HttpRequest, exc: Exception) -> HttpResponse:
     # Our own sentences (a rule of the registry, a plan's period): they quote no input.
     return error(request, 400, "refused", str(exc))
+
+
+MAX_PER_PAGE = 500
+
+
+class Pages(PaginationBase):
+    """`?page=N&per_page=M` (1 to 500, default 50). The endpoint gives a queryset in a
+    stable order (a unique key last), so that pages neither repeat nor skip a row."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=1_000_000)
+        per_page: int = Field(50, ge=1, le=MAX_PER_PAGE)
+
+    class Output(Schema):
+        count: int
+        page: int
+        per_page: int
+        items: list[Any]
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any
+    ) -> Any:
+        offset = (pagination.page - 1) * pagination.per_page
+        return {
+            "count": self._items_count(queryset),
+            "page": pagination.page,
+            "per_page": pagination.per_page,
+            "items": queryset[offset : offset + pagination.per_page],
+        }

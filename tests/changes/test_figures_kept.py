@@ -259,7 +259,7 @@ def test_the_refresher_computes_again_what_was_asked(coop):
     assert refresh.refresh() == 0  # nothing left to compute
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_committed_write_wakes_the_refresher(phong_tho, settings):
     settings.KTTT_FIGURE_REFRESH = True
     settings.KTTT_FIGURE_REFRESH_PAUSE = 0
