@@ -14,6 +14,7 @@ Everything a resource shares lives here:
 """
 
 import hashlib
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -101,10 +102,7 @@ def with_etag(request: HttpRequest, response: HttpResponse) -> HttpResponse:
 api = KtttAPI(
     title="KTTT API",
     version="1",
-    description=(
-        "API của KTTT: hợp tác xã, số liệu năm, chỉ tiêu, mục tiêu, ngân sách, hoạt động và "
-        "sổ báo cáo, trong phạm vi vai trò của người dùng (docs/api.md)."
-    ),
+    description=(Path(__file__).with_name("description.md")).read_text(encoding="utf-8"),
     auth=[TokenAuth(), Session()],
     renderer=Renderer(),
     urls_namespace="api",

@@ -15,6 +15,7 @@ from kttt.access.plans import access_plan, reads_plan_in_full
 from kttt.access.registry import visible_codes
 from kttt.access.scope import access_area
 from kttt.api.core import Error
+from kttt.api.samples import INDICATORS_CURL, INDICATORS_PYTHON, samples
 from kttt.indicators.engine import compute, series
 from kttt.lib.errors import Refusal
 from kttt.plans.evaluation import evaluate
@@ -134,7 +135,12 @@ def only_visible(request: HttpRequest, result: dict[str, Any]) -> dict[str, Any]
 ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error}
 
 
-@router.get("/indicators", response={200: IndicatorsOut, **ERRORS}, url_name="indicators")
+@router.get(
+    "/indicators",
+    response={200: IndicatorsOut, **ERRORS},
+    url_name="indicators",
+    openapi_extra=samples(INDICATORS_CURL, INDICATORS_PYTHON),
+)
 def indicators(request: HttpRequest, year: Year, filters: Query[FigureFilter]) -> Any:
     """Every indicator of an area for a year (DOMAIN.md §4), from approved yearly data."""
     year = year_checked(year)
