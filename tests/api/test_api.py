@@ -1,11 +1,18 @@
-"""/api/v1: the same JSON as the command line, behind the log-in, scoped like the pages."""
+"""/api/v1: the same JSON as the command line, behind a token or the log-in, scoped like the
+pages; tokens, errors that never echo input, ETag."""
 
+import datetime as dt
 import json
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+from django.utils import timezone
 
-from kttt.accounts.models import Role
+from kttt.accounts.models import AccountAuditEntry, ApiToken, Role
+from kttt.accounts.tokens import create_token, revoke_token
 from tests.web import client_for, person
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +85,99 @@ def test_another_area_is_not_found(demo):
     assert get(client, "/api/v1/indicators?year=2025&area=12")[0] == 404
     assert get(client, "/api/v1/indicators?year=2025&area=109")[0] == 404
     assert get(client, "/api/v1/indicators?year=2025&area=03549")[0] == 200
+
+
+# --- tokens, errors, ETag (issue 10) ----------------------------------------------------
+
+ADDRESS = "/api/v1/indicators?year=2021&area=109"
+
+
+def bearer(key):
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+def test_a_token_acts_with_its_users_role_and_territory(demo):
+    officer = person(Role.COMMUNE, "3549")
+    _token, key = create_token(user=officer, name="bảng tính")
+    client = Client()
+    assert client.get("/api/v1/indicators?year=2025&area=03549", **bearer(key)).status_code == 200
+    # The district is outside a commune officer's territory: 404 as on the pages.
+    assert client.get("/api/v1/indicators?year=2025&area=12", **bearer(key)).status_code == 404
+
+
+def test_a_token_stops_working_when_revoked_expired_or_its_account_locked(demo):
+    user = person(Role.PLANNING, "109")
+    client = Client()
+    token, key = create_token(user=user)
+    assert client.get(ADDRESS, **bearer(key)).status_code == 200
+    revoke_token(token=token)
+    assert client.get(ADDRESS, **bearer(key)).status_code == 401
+
+    token, key = create_token(user=user, days=1)
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    assert client.get(ADDRESS, **bearer(key)).status_code == 401
+
+    _token, key = create_token(user=user)
+    user.is_active = False
+    user.save()
+    assert client.get(ADDRESS, **bearer(key)).status_code == 401
+
+
+def test_a_wrong_or_altered_key_is_refused_without_saying_why(demo):
+    _token, key = create_token(user=person(Role.ADMIN))
+    client = Client()
+    for wrong in (key[:-1] + ("A" if key[-1] != "A" else "B"), "kttt_deadbeef_x", "abc"):
+        response = client.get(ADDRESS, **bearer(wrong))
+        assert response.status_code == 401
+        assert json.loads(response.content)["code"] == "unauthenticated"
+
+
+def test_only_the_hash_of_a_key_is_stored_and_each_step_is_audited(demo):
+    user = person(Role.VIEWER, "109")
+    token, key = create_token(user=user, name="Power Query", days=30)
+    stored = ApiToken.objects.get(pk=token.pk)
+    assert key not in (stored.key_hash, stored.prefix, stored.name)
+    assert key.startswith(f"kttt_{stored.prefix}_")
+    revoke_token(token=stored)
+    actions = list(AccountAuditEntry.objects.filter(user=user).values_list("action", flat=True))
+    assert {"token_create", "token_revoke"} <= set(actions)
+
+
+def test_the_command_prints_a_working_key_once(demo):
+    person(Role.PLANNING, "109", username="tonghop2")
+    out, err = StringIO(), StringIO()
+    call_command(
+        "create_token", "tonghop2", "--expires", "30", "--name", "tỉnh", stdout=out, stderr=err
+    )
+    key = out.getvalue().strip()
+    assert Client().get(ADDRESS, **bearer(key)).status_code == 200
+    assert key not in err.getvalue()
+    with pytest.raises(CommandError, match=r"từ 1 đến 3\.650"):
+        call_command("create_token", "tonghop2", "--expires", "0", stdout=out, stderr=err)
+    with pytest.raises(CommandError, match="Không có tài khoản"):
+        call_command("create_token", "nobody", stdout=out, stderr=err)
+
+
+def test_an_error_never_repeats_the_value_sent(demo):
+    client = client_for(person(Role.ADMIN))
+    response = client.get("/api/v1/indicators?year=2021&area=<script>alert(1)</script>")
+    body = json.loads(response.content)
+    assert response.status_code == 400
+    assert (body["code"], body["fields"]) == ("invalid", ["area"])
+    assert "script" not in response.content.decode()
+    response = client.get("/api/v1/indicators?year=2021&area=99999")  # names no unit
+    assert (response.status_code, json.loads(response.content)["code"]) == (400, "unknown_area")
+    assert "99999" not in response.content.decode()
+
+
+def test_a_get_has_an_etag_and_an_unchanged_answer_is_304(demo):
+    client = client_for(person(Role.PLANNING, "109"))
+    first = client.get(ADDRESS)
+    etag = first["ETag"]
+    assert first["Cache-Control"] == "private, no-cache"
+    again = client.get(ADDRESS, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert again.content == b""
+    other = client.get("/api/v1/indicators?year=2022&area=109")
+    assert other["ETag"] != etag
+    assert client.get(ADDRESS, HTTP_IF_NONE_MATCH='"other"').status_code == 200
