@@ -3,6 +3,7 @@ pages; tokens, errors that never echo input, ETag."""
 
 import datetime as dt
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -181,3 +182,14 @@ def test_a_get_has_an_etag_and_an_unchanged_answer_is_304(demo):
     other = client.get("/api/v1/indicators?year=2022&area=109")
     assert other["ETag"] != etag
     assert client.get(ADDRESS, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+
+def test_the_document_and_its_page_are_served_from_the_installation(client):
+    document = client.get("/api/v1/openapi.json")
+    assert document.status_code == 200
+    paths = json.loads(document.content)["paths"]
+    assert {"/api/v1/indicators", "/api/v1/indicators/series", "/api/v1/targets"} <= set(paths)
+    page = client.get("/api/v1/docs/").content.decode()
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert any(s.endswith("swagger-ui-bundle.js") for s in sources)
+    assert not [s for s in sources if s.startswith(("http:", "https:", "//"))]  # no CDN
