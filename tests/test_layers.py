@@ -36,6 +36,7 @@ ACCESS_LAYERS = {
     "kttt.access": "kttt.accounts",  # the package's docstring, nothing else
     "kttt.access.apps": "kttt.accounts",
     "kttt.access.scope": "kttt.accounts",  # roles, territories, area selectors
+    "kttt.access.tokens": "kttt.accounts",  # who revokes which API token
     "kttt.access.context_processors": "kttt.accounts",
     "kttt.access.registry": "kttt.registry",  # cooperatives
     "kttt.access.plans": "kttt.plans",  # plans, tasks, activities, evidence, budget, links

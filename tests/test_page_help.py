@@ -21,6 +21,8 @@ OTHER_PAGES = [
     ("coop", "get", "/htx-cua-toi/"),
     ("coop", "get", "/thuc-hien/kinh-phi/"),  # no plan open to a representative
     ("admin", "post", "/tai-khoan/{account}/duong-dan-mat-khau/"),  # the one-time link
+    ("admin", "post", "/tai-khoan/{account}/khoa-api/"),  # a new API key, shown once
+    ("commune", "post", "/tai-khoan/khoa-api/"),  # one's own new key
     ("admin", "post", "/areas/successions/{succession}/ap-dung/"),  # what applying did
 ]
 

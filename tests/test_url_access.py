@@ -31,6 +31,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from kttt.accounts.models import Membership, Role
+from kttt.accounts.tokens import create_token
 from kttt.areas.models import Succession
 from kttt.documents.models import Issuer, Report
 from kttt.plans import activities, budget
@@ -75,6 +76,13 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     "admin": ("get", "/admin/", "302 200 302 302 302 302 302 302"),
     # one's own password, and the one-time link (an unknown one says it cannot be used)
     "password_change": ("get", "/tai-khoan/mat-khau/", READ_ALL),
+    # one's own API tokens; TOKEN is ACCOUNT's, so everyone else's revoke finds nothing
+    "api_tokens": ("get", "/tai-khoan/khoa-api/", READ_ALL),
+    "api_token_revoke": (
+        "get",
+        "/tai-khoan/khoa-api/{token}/thu-hoi/",
+        "login 404 404 404 404 404 404 404",
+    ),
     "password_reset_confirm": (
         "get",
         "/tai-khoan/dat-mat-khau/MQ/khong-hop-le/",
@@ -92,6 +100,8 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     ),
     "users:user_active": ("post", "/tai-khoan/{account}/khoa-mo/", ADMIN_ONLY),
     "users:user_reset": ("post", "/tai-khoan/{account}/duong-dan-mat-khau/", ADMIN_ONLY),
+    "users:token_create": ("post", "/tai-khoan/{account}/khoa-api/", ADMIN_ONLY),
+    "users:token_revoke": ("get", "/tai-khoan/{account}/khoa-api/{token}/thu-hoi/", ADMIN_ONLY),
     # registry
     # the home page of an area (AREA_READ, but the representative is sent to its
     # cooperative's page: a redirect, "ok"); tests/overview/test_home.py asks "/" itself
@@ -370,7 +380,9 @@ def world(phong_tho, settings, tmp_path):
         area_code="109", agency="UBND HUYỆN PHONG THỔ", place="Phong Thổ"
     )
     account = person(Role.VIEWER, "03549")
+    token, _key = create_token(user=account, name="Bảng tính", actor=administrator)
     keys = {
+        "token": token.pk,
         "account": account.pk,
         "membership": account.memberships.get().pk,
         "report": report.pk,

@@ -14,4 +14,6 @@ urlpatterns = [
     path("<int:pk>/vai-tro/<int:membership>/bo/", views.role_remove, name="role_remove"),
     path("<int:pk>/khoa-mo/", views.user_active, name="user_active"),
     path("<int:pk>/duong-dan-mat-khau/", views.user_reset, name="user_reset"),
+    path("<int:pk>/khoa-api/", views.token_create, name="token_create"),
+    path("<int:pk>/khoa-api/<int:token>/thu-hoi/", views.token_revoke, name="token_revoke"),
 ]

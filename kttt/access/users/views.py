@@ -2,6 +2,7 @@
 an account's page (its details, roles, the actions on it and its audit). Administrators
 only: 403 for everyone else. Every write goes through kttt.accounts.services."""
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -12,15 +13,20 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kttt.access.scope import require, scope_of
+from kttt.access.tokens import access_token
 from kttt.access.users.forms import AccountCreateForm, AccountForm, RoleForm, UserFilterForm
 from kttt.accounts import services
+from kttt.accounts.forms import TokenForm
 from kttt.accounts.models import AccountAuditEntry, Membership, Role
+from kttt.accounts.views import create_from_form, revoke_page, token_rows
+from kttt.lib.dates import format_date
 from kttt.lib.text import fold
 from kttt.web import saved
 
@@ -34,6 +40,9 @@ CHANGE_LABELS = {
     "cooperative": _lazy("HTX"),
     "department": _lazy("đơn vị"),
     "emailed_to": _lazy("đã gửi tới"),
+    "token": _lazy("khóa API"),
+    "name": _lazy("tên gợi nhớ"),
+    "expires": _lazy("hết hạn"),
 }
 
 
@@ -44,10 +53,22 @@ def describe_changes(changes: dict[str, Any]) -> str:
     for key, value in changes.items():
         if key == "role":
             value = Role(value).label if value in Role.values else value
+        if key == "token":
+            value = f"{value}…"
+        if key == "expires":
+            value = _iso_date(value)
         if isinstance(value, list) and len(value) == 2:
             value = f"{value[0] or '—'} → {value[1] or '—'}"
         parts.append(f"{CHANGE_LABELS.get(key, key)}: {value or '—'}")
     return "; ".join(parts)
+
+
+def _iso_date(value: Any) -> Any:
+    """2031-01-31 -> 31/01/2031 (an audit entry keeps dates as ISO text)."""
+    try:
+        return format_date(dt.date.fromisoformat(value))
+    except (TypeError, ValueError):
+        return value
 
 
 def _admin_only(request: HttpRequest) -> None:
@@ -128,6 +149,7 @@ def _detail(
     *,
     account_form: AccountForm | None = None,
     role_form: RoleForm | None = None,
+    token_form: TokenForm | None = None,
 ) -> HttpResponse:
     memberships = list(
         user.memberships.select_related("cooperative", "implementing_unit").order_by(  # type: ignore[attr-defined]
@@ -147,10 +169,14 @@ def _detail(
         "audit": audit,
         "account_form": account_form or AccountForm(initial=initial),
         "role_form": role_form or RoleForm(),
+        "token_rows": token_rows(user),
+        "token_form": token_form or TokenForm(),
         "is_self": user.pk == request.user.pk,
         "email_configured": services.email_configured(),
     }
-    bound = (account_form and account_form.is_bound) or (role_form and role_form.is_bound)
+    bound = any(
+        form is not None and form.is_bound for form in (account_form, role_form, token_form)
+    )
     return render(request, "users/user_detail.html", context, status=400 if bound else 200)
 
 
@@ -225,6 +251,26 @@ def user_reset(request: HttpRequest, pk: int) -> HttpResponse:
     except services.AccountError as error:
         messages.error(request, str(error))
         return redirect("users:user_detail", pk=user.pk)
+
+
+@login_required
+@require_POST
+def token_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """An API token made by the administrator for the account; its key is shown to the
+    administrator once, to hand over."""
+    user = _account(request, pk)
+    form = TokenForm(request.POST)
+    return create_from_form(request, form, user) or _detail(request, user, token_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def token_revoke(request: HttpRequest, pk: int, token: int) -> HttpResponse:
+    user = _account(request, pk)
+    api_token = access_token(request, token, account=user)
+    action = reverse("users:token_revoke", args=[user.pk, api_token.pk])
+    back = reverse("users:user_detail", args=[user.pk])
+    return revoke_page(request, api_token, action=action, back=back)
 
 
 def _reset_link_page(request: HttpRequest, user: User) -> HttpResponse:
