@@ -5,6 +5,7 @@ targets' status only for who reads the plan in full (as /de-an/<id>/), the activ
 the execution pages (/thuc-hien/) and nothing more."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -14,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from kttt.access.plans import (
     access_activity,
@@ -356,11 +357,22 @@ def budget_summary(request: HttpRequest, plan_id: Id, year: Year | None = None) 
 Status = Literal["planned", "in_progress", "done", "cancelled"]
 
 
+def iso_date_only(value: Any) -> Any:
+    """YYYY-MM-DD and nothing else: pydantic would also read "0" or "1735689600" as a
+    count of seconds since 1970."""
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise ValueError("YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(iso_date_only)]
+
+
 class ActivityFilter(Schema):
     status: Status | None = Field(None, description="planned, in_progress, done, cancelled")
     unit: Id | None = Field(None, description="mã (id) đơn vị thực hiện")
     task: Id | None = Field(None, description="mã (id) nhiệm vụ, giải pháp")
-    due_before: dt.date | None = Field(
+    due_before: IsoDate | None = Field(
         None, description="chỉ hoạt động có hạn (ngày kết thúc) trước ngày này (YYYY-MM-DD)"
     )
 
@@ -432,7 +444,7 @@ class EvidenceOut(Schema):
     content_type: str
     size: int
     uploaded_at: dt.datetime
-    url: str = Field(description="tải tệp (cùng quyền như trang hoạt động)")
+    url: str = Field(description="tải tệp từ trang hoạt động (phiên đăng nhập web)")
 
 
 class PaymentOut(Schema):

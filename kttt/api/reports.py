@@ -1,6 +1,7 @@
 """The register of reports (sổ báo cáo, issue 10): what the Reports page (/bao-cao/) lists,
-decided by the same helpers (`kttt.access.documents`). The files themselves are downloaded
-from the pages' own addresses, which answer to the same log-in.
+decided by the same helpers (`kttt.access.documents`). The files are downloaded from the
+Reports page's own addresses, given in each entry: they open with the web session, not
+with an API key.
 
 The one module of the API that reads the documents' layer (tests/test_layers.py says why)."""
 
@@ -35,7 +36,9 @@ class ReportFilter(Schema):
 class ReportFormatOut(Schema):
     format: str
     content_type: str
-    url: str
+    url: str = Field(
+        description="tải về từ trang Báo cáo (phiên đăng nhập web, không nhận khóa API)"
+    )
 
 
 class ReportOut(Schema):

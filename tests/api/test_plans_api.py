@@ -363,6 +363,8 @@ def test_an_open_activity_past_its_end_date_is_overdue(world):
         ("unit=abc", "unit"),
         ("unit=0", "unit"),
         ("due_before=31/12/2024", "due_before"),
+        ("due_before=1735689600", "due_before"),  # not seconds since 1970
+        ("due_before=2024-02-30", "due_before"),
         ("per_page=501", "per_page"),
         ("page=0", "page"),
     ],
