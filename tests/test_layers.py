@@ -47,7 +47,12 @@ ACCESS_LAYERS = {
 
 # Known upward imports, each with its reason. Tighten by deleting lines; never add one
 # without a reason a reviewer accepts.
-ALLOWED_EXCEPTIONS: dict[tuple[str, str], str] = {}
+ALLOWED_EXCEPTIONS: dict[tuple[str, str], str] = {
+    # The API serves the register of reports (issue 10) and must decide who reads an entry
+    # with the Reports page's own helpers (kttt.access.documents, at the documents' layer)
+    # rather than a copy of them; only this module reads that layer, and only to list.
+    ("kttt.api.reports", "kttt.documents"): "the register of reports in the API",
+}
 
 
 def package_of(module: str) -> str:

@@ -168,6 +168,15 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     # the targets' status are the district's figures: a commune officer opens the plan but
     # does not read them
     "api:targets": ("get", "/api/v1/targets?year={year}", "401 ok ok ok 403 404 404 ok"),
+    # plans and their execution in the API, as their pages (/de-an/, /thuc-hien/); the
+    # list answers every logged-in user (an empty list for who opens no plan)
+    "api:plan_list": ("get", "/api/v1/plans", "401 ok ok ok ok ok ok ok"),
+    "api:plan_detail": ("get", "/api/v1/plans/{plan}", "401" + PLAN_READ[5:]),
+    "api:budget_summary": ("get", "/api/v1/plans/{plan}/budget", "401" + PLAN_READ[5:]),
+    "api:activity_list": ("get", "/api/v1/plans/{plan}/activities", "401" + PLAN_READ[5:]),
+    "api:activity_detail": ("get", "/api/v1/activities/{activity}", "401" + PLAN_READ[5:]),
+    # the register of reports, as /bao-cao/: 404 for who reads no area's figures
+    "api:report_list": ("get", "/api/v1/reports", "401 ok ok ok ok ok 404 ok"),
     # the API's own description and its page: public (no data in them); no root resource
     "api:openapi-json": ("get", "/api/v1/openapi.json", "200 200 200 200 200 200 200 200"),
     "api:openapi-view": ("get", "/api/v1/docs/", "200 200 200 200 200 200 200 200"),
