@@ -177,6 +177,8 @@ MATRIX: dict[str, tuple[str, str, str]] = {
     "api:activity_detail": ("get", "/api/v1/activities/{activity}", "401" + PLAN_READ[5:]),
     # the register of reports, as /bao-cao/: 404 for who reads no area's figures
     "api:report_list": ("get", "/api/v1/reports", "401 ok ok ok ok ok 404 ok"),
+    # the same file as the page's download, with 401 for who is not logged in
+    "api:report_file": ("get", "/api/v1/reports/{report}/files/xlsx", "401" + AREA_READ[5:]),
     # the API's own description and its page: public (no data in them); no root resource
     "api:openapi-json": ("get", "/api/v1/openapi.json", "200 200 200 200 200 200 200 200"),
     "api:openapi-view": ("get", "/api/v1/docs/", "200 200 200 200 200 200 200 200"),

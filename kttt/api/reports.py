@@ -1,23 +1,21 @@
 """The register of reports (sổ báo cáo, issue 10): what the Reports page (/bao-cao/) lists,
-decided by the same helpers (`kttt.access.documents`). The files are downloaded from the
-Reports page's own addresses, given in each entry: they open with the web session, not
-with an API key.
-
-The one module of the API that reads the documents' layer (tests/test_layers.py says why)."""
+decided by the same helpers (`kttt.access.documents`), and each report's files, built
+again from its entry as the page's downloads are (`api_url`, with a key or the session;
+`url` is the page's own address, for a browser)."""
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
-from kttt.access.documents import reads_reports, reports_visible_to
+from kttt.access.documents import access_report, reads_reports, reports_visible_to
 from kttt.access.scope import scope_of
-from kttt.api.core import Pages
+from kttt.api.core import Error, Pages
 from kttt.api.figures import ERRORS, Year
 from kttt.documents import register
 from kttt.documents.models import Report
@@ -36,9 +34,8 @@ class ReportFilter(Schema):
 class ReportFormatOut(Schema):
     format: str
     content_type: str
-    url: str = Field(
-        description="tải về từ trang Báo cáo (phiên đăng nhập web, không nhận khóa API)"
-    )
+    url: str = Field(description="tải về từ trang Báo cáo (phiên đăng nhập web)")
+    api_url: str = Field(description="tải về qua API (khóa API hoặc phiên đăng nhập)")
 
 
 class ReportOut(Schema):
@@ -102,6 +99,7 @@ class ReportOut(Schema):
                 "format": fmt,
                 "content_type": register.FORMATS[fmt],
                 "url": reverse("documents:report_download", args=[obj.pk, fmt]),
+                "api_url": reverse("api:report_file", args=[obj.pk, fmt]),
             }
             for fmt in sorted(register.FORMATS)
         ]
@@ -127,3 +125,35 @@ def report_list(request: HttpRequest, filters: Query[ReportFilter]) -> QuerySet[
         if stale is not None
         else Value(False, output_field=BooleanField()),
     ).order_by("-issued_on", "-pk")
+
+
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+
+
+@router.get(
+    "/reports/{report_id}/files/{fmt}",
+    response={400: Error, 401: Error, 403: Error, 404: Error},
+    url_name="report_file",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "the file, built again from the register's entry",
+                "content": dict.fromkeys(register.FORMATS.values(), BINARY),
+            }
+        }
+    },
+)
+def report_file(
+    request: HttpRequest,
+    report_id: Annotated[int, Field(ge=1, le=2_147_483_647)],
+    fmt: Literal["docx", "pdf", "xlsx"],
+) -> HttpResponse:
+    """A registered report as .docx, .pdf or .xlsx, built again from its entry exactly as
+    the Reports page's download (the same number, date and data as when registered, unless
+    the data changed since: see `data_changed`). A PDF needs LibreOffice on the server;
+    without it the answer is 400 `refused` with a Vietnamese message."""
+    report = access_report(request, report_id)
+    file = register.render(register.rebuild(report), fmt, report.issued_on)
+    response = HttpResponse(file.data, content_type=file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file.name}"'
+    return response

@@ -2,6 +2,7 @@
 pages; tokens, errors that never echo input, ETag."""
 
 import datetime as dt
+import io
 import json
 import re
 from io import StringIO
@@ -193,3 +194,30 @@ def test_the_document_and_its_page_are_served_from_the_installation(client):
     sources = re.findall(r'(?:src|href)="([^"]+)"', page)
     assert any(s.endswith("swagger-ui-bundle.js") for s in sources)
     assert not [s for s in sources if s.startswith(("http:", "https:", "//"))]  # no CDN
+
+
+def test_a_registered_report_downloads_with_a_key(demo, tmp_path):
+    import docx
+
+    from kttt.documents.models import Report
+
+    call_command(
+        "report", "annual", "--year", "2021", "--area", "109", "--format", "docx",
+        "-o", str(tmp_path / "bc.docx"), "--register",
+    )  # fmt: skip
+    report = Report.objects.get()
+    _token, key = create_token(user=person(Role.PLANNING, "109"))
+    listed = json.loads(Client().get("/api/v1/reports", **bearer(key)).content)["items"][0]
+    address = next(f["api_url"] for f in listed["formats"] if f["format"] == "docx")
+    assert address == f"/api/v1/reports/{report.pk}/files/docx"
+
+    response = Client().get(address, **bearer(key))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
+    assert "BÁO CÁO" in text.upper()
+    # A commune officer does not read the district's report: 404, as on the page.
+    _token, officer = create_token(user=person(Role.COMMUNE, "3549"))
+    assert Client().get(address, **bearer(officer)).status_code == 404
+    wrong = Client().get(f"/api/v1/reports/{report.pk}/files/odt", **bearer(key))
+    assert (wrong.status_code, json.loads(wrong.content)["fields"]) == (400, ["fmt"])
