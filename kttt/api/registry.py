@@ -15,6 +15,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema
 from ninja.pagination import paginate
+from ninja.responses import Status as Answer
 from pydantic import Field
 
 from kttt.access.registry import (
@@ -192,7 +193,12 @@ class ListFilter(Schema):
     kind: Kind | None = None
     sector: Sector | None = None
     status: Status | None = Field(None, description="trạng thái hôm nay")
-    q: str | None = Field(None, max_length=200, description="tên hoặc mã số, không cần dấu")
+    q: str | None = Field(
+        None,
+        max_length=200,
+        pattern=r"^[^\x00-\x1f\x7f]*$",  # no control characters (PostgreSQL refuses NUL)
+        description="tên hoặc mã số, không cần dấu",
+    )
 
 
 # --- building the answers -------------------------------------------------------------------
@@ -438,7 +444,7 @@ def yearly_write(request: HttpRequest, code: Code, year: YearPath, body: YearlyI
         source="api",
         approve=approves_figures(request, entity),
     )
-    return (200 if report is not None else 201), yearly_item(saved)
+    return Answer(200 if report is not None else 201, yearly_item(saved))
 
 
 @router.post(

@@ -174,6 +174,7 @@ def test_it_filters_by_kind_sector_status_and_text(w):
         ("per_page=0", "invalid", ["per_page"]),
         ("per_page=501", "invalid", ["per_page"]),
         ("q=" + "a" * 201, "invalid", ["q"]),
+        ("q=a%00b", "invalid", ["q"]),
     ],
 )
 def test_bad_parameters_answer_400_without_the_value(w, query, code, fields):
@@ -432,3 +433,12 @@ def test_ocop_products_with_their_validity(w):
         "valid": False,  # today is after 10/05/2025
     }
     assert (body[0]["valid"], body[0]["level"], body[0]["level_label"]) == (True, "", "")
+
+
+def test_a_write_by_session_needs_the_csrf_token(w):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(person(Role.PLANNING, "109"))
+    response = client.put(f"{LIST}/P03/yearly/2021", "{}", content_type="application/json")
+    assert response.status_code == 403
+    assert not YearlyReport.objects.exists()
+    assert client.get(f"{LIST}/P03").status_code == 200  # reading needs none
