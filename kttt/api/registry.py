@@ -6,6 +6,7 @@ territory, 403 for a change the role may not make), and a year's figures are wri
 `approves_figures` exactly as the page decides it."""
 
 import datetime as dt
+import json
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -398,6 +399,13 @@ def breach_reasons() -> dict[str, str]:
     }
 
 
+def is_object(raw: bytes) -> bool:
+    try:
+        return isinstance(json.loads(raw), dict)
+    except ValueError:
+        return False
+
+
 def check_figures(
     request: HttpRequest, entity: Entity, year: int, values: dict[str, Any]
 ) -> HttpResponse | None:
@@ -426,6 +434,16 @@ def yearly_write(request: HttpRequest, code: Code, year: YearPath, body: YearlyI
     representative saves a draft, to send with `.../submit`, and may not change approved
     figures (403). A role that does not enter figures: 403. The form's rules: 400 `invalid`
     naming the fields."""
+    if not is_object(request.body):
+        # django-ninja reads a body of null, a list or a string as {}: that would write a
+        # row of unknowns. Refused like any other malformed body, whoever asks.
+        return error(
+            request,
+            400,
+            "invalid",
+            _("Tham số không hợp lệ: %(fields)s.") % {"fields": "body"},
+            fields=["body"],
+        )
     entity = access_entity(request, code, write="figures")
     report = entity.reports.filter(year=year).first()
     if report is not None:

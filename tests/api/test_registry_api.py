@@ -379,6 +379,9 @@ def test_read_only_roles_may_not_write(w):
         (2021, {"revenue": 1.2345}, ["body.revenue"]),
         (2021, {"grade": "xuat_sac"}, ["body.grade"]),
         (2021, {"hightech": "maybe"}, ["body.hightech"]),
+        (2021, {"revenue": "NaN"}, ["body.revenue"]),
+        (2021, {"revenue": "1e999"}, ["body.revenue"]),
+        (2021, {"profit": -1_000_000_000.5}, ["body.profit"]),
     ],
 )
 def test_figures_breaking_the_forms_rules_are_refused_by_field(w, year, figures, fields):
@@ -387,6 +390,25 @@ def test_figures_breaking_the_forms_rules_are_refused_by_field(w, year, figures,
     assert (body["code"], body["fields"]) == ("invalid", fields)
     for value in figures.values():
         assert str(value) not in body["message"].replace(str(year), "")
+    assert not YearlyReport.objects.exists()
+
+
+def test_the_limits_themselves_are_accepted(w):
+    figures = {"members": 1_000_000, "revenue": 1_000_000_000, "profit": -1_000_000_000}
+    status, body = w.planning.put(f"{LIST}/P03/yearly/2021", figures)
+    assert (status, body["members"], body["profit"]) == (201, 1_000_000, -1_000_000_000)
+
+
+@pytest.mark.parametrize("raw", ["not json", "null", "[]", "[1]", '"text"', ""])
+def test_a_body_that_is_not_an_object_is_refused(w, raw):
+    response = w.planning.client.put(
+        f"{LIST}/P03/yearly/2021",
+        raw,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {w.planning.key}",
+    )
+    assert response.status_code == 400
+    assert json.loads(response.content)["code"] == "invalid"
     assert not YearlyReport.objects.exists()
 
 
