@@ -24,7 +24,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags, quote_etag
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import PaginationBase
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, SessionAuth
@@ -141,6 +141,21 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         _("Tham số không hợp lệ: %(fields)s.") % {"fields": ", ".join(fields) or "?"},
         fields=fields,
     )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # django-ninja's own refusals: a body that is not JSON (400) is a malformed parameter,
+    # answered in our shape (its own is {"detail": …}, quoting the parser in DEBUG).
+    if exc.status_code == 400:
+        return error(
+            request,
+            400,
+            "invalid",
+            _("Tham số không hợp lệ: %(fields)s.") % {"fields": "body"},
+            fields=["body"],
+        )
+    return error(request, exc.status_code, "error", _("Không thực hiện được yêu cầu."))
 
 
 @api.exception_handler(Http404)

@@ -50,6 +50,41 @@ def search(entities: QuerySet[Entity], text: str) -> QuerySet[Entity]:
     return entities.filter(condition)
 
 
+def listed(
+    entities: QuerySet[Entity],
+    *,
+    on: dt.date,
+    text: str = "",
+    area: Area | None = None,
+    sector: str = "",
+    kind: str = "",
+    status: str = "",
+) -> QuerySet[Entity]:
+    """The registry's list (the page /htx/, its export and the API): the entities matching
+    the filters, with their status and commune on `on` as annotations `current_status`,
+    `commune_code` and `commune_name` (subqueries, so that the number of queries does not
+    grow with the rows). Not ordered: each caller says its order."""
+    if text:
+        entities = search(entities, text)
+    if area is not None:
+        entities = in_area(entities, area)
+    if sector:
+        entities = entities.filter(sector=sector)
+    if kind:
+        entities = entities.filter(kind=kind)
+    here = Location.objects.filter(entity=OuterRef("pk"), valid_from__lte=on).order_by(
+        "-valid_from"
+    )
+    found = entities.annotate(
+        current_status=status_at(on),
+        commune_code=Subquery(here.values("unit__code")[:1]),
+        commune_name=Subquery(here.values("unit__name")[:1]),
+    )
+    if status:
+        found = found.filter(current_status=status)
+    return found
+
+
 def report_years() -> list[int]:
     """Every year with at least one yearly row, newest first (the year menus)."""
     years = YearlyReport.objects.order_by().values_list("year", flat=True).distinct()

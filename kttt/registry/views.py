@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -59,7 +59,6 @@ from kttt.registry.models import (
     Entity,
     Grade,
     Kind,
-    Location,
     OcopLevel,
     OcopProduct,
     ReviewStatus,
@@ -100,29 +99,25 @@ def area_choices(scope: Scope) -> list[tuple[str, str]]:
 
 
 def listed_entities(scope: Scope, form: EntityFilterForm) -> QuerySet[Entity]:
-    """The visible entities matching the filters, with today's status and commune (as
-    subqueries, so the number of queries does not grow with the rows)."""
+    """The visible entities matching the filters, with today's status and commune
+    (`queries.listed`, which the API's list shares)."""
     on = today()
     entities = entities_visible_to(scope)
-    if text := form.value("q"):
-        entities = queries.search(entities, text)
+    area = None
     if code := form.value("area"):
         try:
-            entities = queries.in_area(entities, resolve_area(code, on))
+            area = resolve_area(code, on)
         except AreaError:
             entities = entities.none()
-    for field in ("sector", "kind"):
-        if value := form.value(field):
-            entities = entities.filter(**{field: value})
-    commune = (
-        Location.objects.filter(entity=OuterRef("pk"), valid_from__lte=on)
-        .order_by("-valid_from")
-        .values("unit__name")[:1]
-    )
-    listed = entities.annotate(current_status=queries.status_at(on), commune_name=commune)
-    if status := form.value("status"):
-        listed = listed.filter(current_status=status)
-    return listed.order_by("sort_name", "code")
+    return queries.listed(
+        entities,
+        on=on,
+        text=form.value("q"),
+        area=area,
+        sector=form.value("sector"),
+        kind=form.value("kind"),
+        status=form.value("status"),
+    ).order_by("sort_name", "code")
 
 
 @login_required
@@ -509,6 +504,7 @@ SOURCES: dict[str, Any] = {
     "import": gettext_lazy("Nhập Excel"),
     "demo": gettext_lazy("Dữ liệu mẫu"),
     "command": gettext_lazy("Dòng lệnh"),
+    "api": gettext_lazy("API"),
 }
 DATE_FIELDS = {"established_on", "recognized_on", "date"}
 NUMBER_FIELDS = {*COUNT_FIELDS, *MONEY_FIELDS, "stars"}
