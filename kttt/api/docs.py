@@ -3,9 +3,11 @@ each resource (tag) with its operations (parameters, answers, code samples) and 
 schemas. `kttt api_docs` writes the file; tests/api/test_api_docs.py keeps it equal.
 
 The prose is the document's own: the API's `description`, each operation's docstring, each
-field's description, and the code samples (`x-codeSamples`, which Redoc also shows)."""
+field's description, and the code samples (`x-codeSamples`, which Redoc also shows); then
+the worked examples of kttt/api/examples/, a curl and a Python example per resource."""
 
 import json
+from pathlib import Path
 from typing import Any
 
 HEADER = (
@@ -134,12 +136,24 @@ def markdown(document: dict[str, Any]) -> str:
         lines += [f"## {tag}", ""]
         for path, method, op in ops:
             lines += _operation(path, method, op)
+    lines += examples()
     schemas = document.get("components", {}).get("schemas", {})
     if schemas:
         lines += ["## Schemas", ""]
         for name in sorted(schemas):
             lines += _schema(name, schemas[name])
     return "\n".join(lines).rstrip() + "\n"
+
+
+def examples() -> list[str]:
+    """The worked examples of kttt/api/examples/ (curl and Python, a file per group of
+    resources), their headings one level down."""
+    lines: list[str] = []
+    for path in sorted((Path(__file__).parent / "examples").glob("*.md")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            lines.append("#" + line if line.startswith("#") else line)
+        lines.append("")
+    return lines
 
 
 def current() -> str:

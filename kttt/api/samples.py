@@ -28,12 +28,12 @@ def get(path):
 
 cooperatives, page = [], 1
 while True:
-    answer = get(f"/api/v1/cooperatives?area=109&page={page}&per_page=100")
+    answer = get(f"/api/v1/cooperatives?area=109&on=2021-12-31&page={page}&per_page=100")
     cooperatives += answer["items"]
     if page * answer["per_page"] >= answer["count"]:
         break
     page += 1
-print(f"{len(cooperatives)} HTX, tổ hợp tác trong sổ của Huyện Phong Thổ")
+print(f"{len(cooperatives)} HTX, tổ hợp tác trong sổ của Huyện Phong Thổ cuối năm 2021")
 
 figures = get("/api/v1/indicators?year=2021&area=109")["indicators"]
 print(f"Năm 2021: {figures['coops_active']} HTX đang hoạt động")
