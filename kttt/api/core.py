@@ -65,6 +65,17 @@ class Renderer(JSONRenderer):
 
 
 class KtttAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """django-ninja copies a parameter's JSON-schema `examples` (a list) to the
+        parameter itself, where OpenAPI wants a map: give the parameter `example` instead."""
+        document = super().get_openapi_schema(*args, **kwargs)
+        for methods in document.get("paths", {}).values():
+            for operation in methods.values():
+                for parameter in operation.get("parameters", []):
+                    if isinstance(parameter.get("examples"), list):
+                        parameter["example"] = parameter.pop("examples")[0]
+        return document
+
     def create_response(
         self,
         request: HttpRequest,

@@ -47,8 +47,20 @@ from kttt.web.values import MAX_COUNT, MAX_MONEY, MIN_YEAR
 
 router = Router(tags=["Hợp tác xã"])
 
-Code = Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{1,20}$", description="mã số HTX")]
-YearPath = Annotated[int, Path(ge=MIN_YEAR, le=2100, description="năm của số liệu")]
+# The examples are the demo's HTX Nông nghiệp Phúc Hưng and a year it reported: the fuzzing
+# of `make test` (tests/api/test_fuzz.py) starts from them, so that it reaches a real row.
+Code = Annotated[
+    str,
+    Path(
+        pattern=r"^[A-Za-z0-9-]{1,20}$",
+        description="mã số HTX",
+        examples=["6200000001"],
+    ),
+]
+YearPath = Annotated[
+    int,
+    Path(ge=MIN_YEAR, le=2100, description="năm của số liệu", examples=[2023]),
+]
 FIRST_DAY, LAST_DAY = dt.date(MIN_YEAR, 1, 1), dt.date(2100, 12, 31)
 
 
