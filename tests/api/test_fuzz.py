@@ -34,8 +34,23 @@ def operations():
     return [result.ok() for result in schema.get_all_operations()]
 
 
+@pytest.fixture
+def connection_kept():
+    """Requests go through the WSGI application, whose end of request closes the database
+    connection, which would end the test's transaction on PostgreSQL: kept open, as
+    Django's test client keeps it."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.parametrize("username", ROLES)
-def test_every_operation_with_a_token_of_each_role(username, tmp_path):
+def test_every_operation_with_a_token_of_each_role(username, tmp_path, connection_kept):
     from django.conf import settings as django_settings
     from django.contrib.auth import get_user_model
 
