@@ -13,7 +13,8 @@ import pytest
 
 from kttt.accounts.models import Role
 from kttt.registry.excel import plan_import
-from kttt.registry.excel.reading import BadFile, check_file
+from kttt.registry.excel.reading import BadFile, _beyond, check_file
+from kttt.registry.excel.template import column_letter
 from kttt.registry.models import Entity
 from tests import factories
 from tests.registry.test_import import HTX_HEADER, htx, snapshot
@@ -209,6 +210,8 @@ def test_cells_without_references_are_counted_where_excel_puts_them(tmp_path, se
         '<x:row xmlns:x="{MAIN}" r="3"><x:c r="XFD1048576"><x:v>1</x:v></x:c></x:row>',
         # leading zeros in the reference
         '<row r="3"><c r="XFD0001048576"><v>1</v></c></row>',
+        # a '>' inside an attribute value
+        '<row r="3"><c r="XFD1048576" t="n" cm="a>b"><v>1</v></c></row>',
     ],
 )
 def test_a_far_cell_written_in_another_way_is_refused_too(tmp_path, row):
@@ -220,14 +223,28 @@ def test_a_far_cell_written_in_another_way_is_refused_too(tmp_path, row):
     assert str(refused.value.problems[0]) == FAR_CELL
 
 
-def test_a_cell_with_two_references_is_refused(tmp_path):
+@pytest.mark.parametrize(
+    "cell",
+    ['<c r="A3" r="XFD1048576">', '<c r="A3" t="n>" r="XFD1048576">', "<c r=\"A3\" r='XFD1'>"],
+)
+def test_a_cell_with_two_references_is_refused(tmp_path, cell):
     # Invalid XML that calamine still reads, taking the later reference.
-    path = hostile(tmp_path, '<row r="3"><c r="A3" r="XFD1048576"><v>1</v></c></row>')
+    path = hostile(tmp_path, f'<row r="3">{cell}<v>1</v></c></row>')
 
     with pytest.raises(BadFile) as refused:
         check_file(path)
 
     assert str(refused.value.problems[0]) == "trang HTX: Không đọc được trang này."
+
+
+@pytest.mark.parametrize(("max_rows", "max_columns"), [(200_000, 60), (39, 10), (1, 1), (99, 703)])
+def test_the_quick_bound_pattern_agrees_with_arithmetic(max_rows, max_columns):
+    beyond = _beyond(max_rows, max_columns)
+    for row in {1, 2, 9, 10, 38, 39, 40, 99, 100, 199_999, 200_000, 200_001, 1_048_576}:
+        for column in {1, 2, 9, 10, 11, 26, 27, 59, 60, 61, 702, 703, 704, 16_384}:
+            ref = f"{column_letter(column - 1)}{row}"
+            expected = row > max_rows or column > max_columns
+            assert bool(beyond.search(f'<c r="{ref}">'.encode())) == expected, ref
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ Everything that can go wrong with the file itself (not a workbook, too large, a 
 formulas, headers that are not the template's) becomes a Problem, never an exception.
 """
 
+import functools
 import logging
 import re
 import zipfile
@@ -32,14 +33,14 @@ _CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
 _ANY_CELL_REF = re.compile(r"^\$?([A-Za-z]{1,4})\$?0*(\d{1,12})$")
 _TEMPLATE_KEYS = {header_key(name): name for name in SHEETS}
 _CHUNK = 1024 * 1024
-# A cell as Excel, LibreOffice and openpyxl write it: the reference as first attribute.
+# A cell as Excel, LibreOffice and openpyxl write it: the reference first, then well-formed
+# attributes (values may hold '>'), none of them a second r (calamine would take that one).
 _CELL_FIRST_REF = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,8})"')
-_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}([1-9][0-9]{0,8})"')
-_CELL_LETTERS = re.compile(rb'<c r="([A-Z]{1,3})[1-9][0-9]{0,8}"')
+_CELL_TAG = re.compile(
+    rb'<c r="[A-Z]{1,3}[1-9][0-9]{0,8}"'
+    rb"(?:\s+(?!r[\s=])[A-Za-z_:][\w:.-]*\s*=\s*(?:\"[^\"]*\"|'[^']*'))*\s*/?>"
+)
 _NOT_CELL = re.compile(rb"<c(?![\s>/])")
-# A second r= in the same tag: invalid XML, yet calamine takes the later one.
-_REPEATED_REF = re.compile(rb'<c r="[^"]*"[^>]*\sr\s*=')
-# A cell tag with a namespace prefix (<x:c ...>); text such as "a:c" only costs a slower read.
 _PREFIXED_CELL = re.compile(rb":c[\s>/]")
 
 
@@ -229,25 +230,50 @@ def _check_extent(archive: zipfile.ZipFile, part: str, sheet: str) -> None:
         _exact_extent(archive, part, limits)
 
 
+def _greater(limit: str, first: str, other: str, longest: int) -> str:
+    """A pattern for the strings above `limit` in value, whose first character is in the
+    range `first` ("19" for numbers) and the others in `other` ("09"), at most `longest`
+    long: longer ones, or as long and greater from some place on."""
+    options = []
+    if len(limit) < longest:
+        options.append(
+            f"[{first[0]}-{first[1]}][{other[0]}-{other[1]}]{{{len(limit)},{longest - 1}}}"
+        )
+    for place, char in enumerate(limit):
+        high = (first if place == 0 else other)[1]
+        if char < high:
+            rest = len(limit) - place - 1
+            options.append(
+                f"{limit[:place]}[{chr(ord(char) + 1)}-{high}][{other[0]}-{other[1]}]{{{rest}}}"
+            )
+    return "|".join(options) or "(?!)"
+
+
+@functools.cache
+def _beyond(max_rows: int, max_columns: int) -> re.Pattern[bytes]:
+    """A quick cell (see _CELL_TAG) whose column or row passes the limits."""
+    columns = _greater(column_letter(max(max_columns, 1) - 1), "AZ", "AZ", 3)
+    rows = _greater(str(max(max_rows, 1)), "19", "09", 9)
+    return re.compile(f'<c r="(?:(?:{columns})[1-9]|[A-Z]{{1,3}}(?:{rows})")'.encode())
+
+
 def _quick_extent(archive: zipfile.ZipFile, part: str, limits: _Limits) -> None:
+    beyond = _beyond(limits.rows, limits.columns)
     cells = 0
     for data in _chunks(archive, part, limits):
-        if _PREFIXED_CELL.search(data) or _REPEATED_REF.search(data):
+        if _PREFIXED_CELL.search(data):
             raise _Inexact
-        # Every cell tag starts with "<c"; so do <col>, <cfRule>..., counted out. Any
-        # tag counted here that the quick pattern did not read sends the sheet to the parser.
+        # Every cell tag starts with "<c"; so do <col>, <cfRule>..., counted out. A tag
+        # counted here that is not a quick cell sends the sheet to the XML parser.
         tags = data.count(b"<c") - len(_NOT_CELL.findall(data))
-        rows = _CELL_ROW.findall(data)
-        if len(rows) != tags:
+        if len(_CELL_TAG.findall(data)) != tags:
             raise _Inexact
         cells += tags
         limits.check_count(cells)
-        if not rows:
-            continue
-        letters = set(_CELL_LETTERS.findall(data))
-        if max(map(int, rows)) > limits.rows or max(map(_column_number, letters)) > limits.columns:
-            for match in _CELL_FIRST_REF.finditer(data):
-                limits.check(int(match.group(2)), _column_number(match.group(1).decode()))
+        if found := beyond.search(data):
+            ref = _CELL_FIRST_REF.match(data, found.start())
+            assert ref is not None  # beyond only matches quick references
+            limits.check(int(ref.group(2)), _column_number(ref.group(1).decode()))
 
 
 def _exact_extent(archive: zipfile.ZipFile, part: str, limits: _Limits) -> None:
