@@ -237,6 +237,49 @@ def test_a_cell_with_two_references_is_refused(tmp_path, cell):
     assert str(refused.value.problems[0]) == "trang HTX: Không đọc được trang này."
 
 
+def test_a_far_cell_in_a_sheet_the_import_does_not_read_is_left_alone(tmp_path):
+    """Only the template sheets are bounded: calamine reads no other sheet."""
+    path = tmp_path / "other.xlsx"
+    with zipfile.ZipFile(hostile(tmp_path, "")) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item).decode()
+            if item.filename == "xl/workbook.xml":
+                data = data.replace(
+                    "</sheets>", '<sheet name="Ghi chú" sheetId="2" r:id="rId2"/></sheets>'
+                )
+            elif item.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(
+                    "</Relationships>",
+                    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/'
+                    'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet2.xml"/>'
+                    "</Relationships>",
+                )
+            target.writestr(item, data)
+        target.writestr(
+            "xl/worksheets/sheet2.xml",
+            f'<worksheet xmlns="{MAIN}"><sheetData><row r="1048576">'
+            '<c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>',
+        )
+    code = (
+        "import django; django.setup(); from pathlib import Path;"
+        "from kttt.registry.excel.reading import open_workbook;"
+        f"sheets, problems = open_workbook(Path({str(path)!r})); print(sorted(sheets), problems)"
+    )
+
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "kttt.settings"},
+        check=False,
+        timeout=120,
+        preexec_fn=_capped,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['HTX'] []"
+
+
 @pytest.mark.parametrize(("max_rows", "max_columns"), [(200_000, 60), (39, 10), (1, 1), (99, 703)])
 def test_the_quick_bound_pattern_agrees_with_arithmetic(max_rows, max_columns):
     beyond = _beyond(max_rows, max_columns)
