@@ -177,6 +177,11 @@ X_FRAME_OPTIONS = "DENY"
 # Upload limits: an .xlsx of 30.000 entities with 4 years of data is about 10 MB.
 KTTT_IMPORT_MAX_BYTES = envint("KTTT_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 KTTT_IMPORT_MAX_UNCOMPRESSED_BYTES = envint("KTTT_IMPORT_MAX_UNCOMPRESSED_BYTES", 500 * 1024 * 1024)
+# The extent of each template sheet, checked on the cells' references before it is read
+# (a single cell at XFD1048576 would otherwise make the reader allocate hundreds of GB).
+KTTT_IMPORT_MAX_ROWS = envint("KTTT_IMPORT_MAX_ROWS", 200_000)
+KTTT_IMPORT_MAX_COLUMNS = envint("KTTT_IMPORT_MAX_COLUMNS", 60)
+KTTT_IMPORT_MAX_CELLS = envint("KTTT_IMPORT_MAX_CELLS", 6_000_000)
 # Evidence files of plan activities (PDF, JPG/PNG, DOCX, XLSX), checked on their content.
 KTTT_EVIDENCE_MAX_BYTES = envint("KTTT_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

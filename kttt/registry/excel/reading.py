@@ -4,6 +4,7 @@ Everything that can go wrong with the file itself (not a workbook, too large, a 
 formulas, headers that are not the template's) becomes a Problem, never an exception.
 """
 
+import functools
 import logging
 import re
 import zipfile
@@ -29,6 +30,18 @@ _PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 # <formula> (data validation, conditional formats) does not match.
 _FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 _CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
+_ANY_CELL_REF = re.compile(r"^\$?([A-Za-z]{1,4})\$?0*(\d{1,12})$")
+_TEMPLATE_KEYS = {header_key(name): name for name in SHEETS}
+_CHUNK = 1024 * 1024
+# A cell as Excel, LibreOffice and openpyxl write it: the reference first, then well-formed
+# attributes (values may hold '>'), none of them a second r (calamine would take that one).
+_CELL_FIRST_REF = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,8})"')
+_CELL_TAG = re.compile(
+    rb'<c r="[A-Z]{1,3}[1-9][0-9]{0,8}"'
+    rb"(?:\s+(?!r[\s=])[A-Za-z_:][\w:.-]*\s*=\s*(?:\"[^\"]*\"|'[^']*'))*\s*/?>"
+)
+_NOT_CELL = re.compile(rb"<c(?![\s>/])")
+_PREFIXED_CELL = re.compile(rb":c[\s>/]")
 
 
 @dataclass(frozen=True)
@@ -129,12 +142,207 @@ def check_file(path: Path) -> dict[str, str]:
                 if "mimetype" in names and b"opendocument" in archive.read("mimetype")[:100]:
                     raise BadFile([Problem(ods_message())])
                 raise BadFile([not_xlsx])
-            return _sheet_parts(archive, names)
+            parts = _sheet_parts(archive, names)
+            for name, part in parts.items():
+                if header_key(name) in _TEMPLATE_KEYS:
+                    _check_extent(archive, part, _TEMPLATE_KEYS[header_key(name)])
+            return parts
     except BadFile:
         raise
     except Exception:  # a damaged zip can fail in many ways; none may reach the user raw
         logger.info("unreadable workbook %s", path, exc_info=True)
         raise BadFile([not_xlsx]) from None
+
+
+def _column_number(letters: str | bytes) -> int:
+    """A -> 1, Z -> 26, AA -> 27, XFD -> 16384."""
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + (letter if isinstance(letter, int) else ord(letter)) - 64
+    return number
+
+
+class _Limits:
+    """The extent limits, read once per check; refusing is raising BadFile."""
+
+    def __init__(self, sheet: str) -> None:
+        self.sheet = sheet
+        self.rows = settings.KTTT_IMPORT_MAX_ROWS
+        self.columns = settings.KTTT_IMPORT_MAX_COLUMNS
+        self.cells = settings.KTTT_IMPORT_MAX_CELLS
+        self.bytes = settings.KTTT_IMPORT_MAX_UNCOMPRESSED_BYTES
+
+    def check(self, row: int, column: int) -> None:
+        if row > self.rows or column > self.columns:
+            raise BadFile([_too_far(self.sheet, row, column)])
+
+    def check_count(self, cells: int) -> None:
+        if cells > self.cells:
+            raise BadFile([_too_many(self.sheet)])
+
+
+class _Inexact(Exception):
+    """The quick scan met a cell it cannot place for sure: read the sheet as XML instead."""
+
+
+def _chunks(archive: zipfile.ZipFile, part: str, limits: _Limits) -> Iterator[bytes]:
+    """The part's bytes in pieces that end just before a '<' (so no tag is cut in two),
+    never more than the inflation limit, refusing a DTD as _parse_xml does."""
+    read = 0
+    carry = b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(_CHUNK):
+            read += len(chunk)
+            if read > limits.bytes:
+                raise BadFile(
+                    [Problem(_("Tệp giải nén ra quá lớn: có thể là tệp độc hại hoặc bị hỏng."))]
+                )
+            data = carry + chunk
+            if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+                raise BadFile([Problem(_("Tệp chứa nội dung không hợp lệ với bảng tính .xlsx."))])
+            cut = data.rfind(b"<")
+            if cut <= 0:
+                carry = data
+                continue
+            yield data[:cut]
+            carry = data[cut:]
+    if carry:
+        yield carry
+
+
+def _check_extent(archive: zipfile.ZipFile, part: str, sheet: str) -> None:
+    """Refuse a sheet whose cells reach beyond the row, column or cell limits.
+
+    calamine sizes a sheet's grid from the extent of its cells, so one cell at XFD1048576
+    would make it allocate hundreds of GB. The sheet's XML is streamed (never held whole)
+    and every cell's reference read, stopping at the first piece with one past a limit.
+    The declared <dimension> is not looked at: only real cells count.
+
+    Excel, LibreOffice and openpyxl write every cell as `<c r="B7" ...>`; those are read
+    with a regular expression (about 1 s for 75 MB of XML). A sheet with any other kind
+    of cell (no reference, a namespace prefix, attributes before the reference) is read
+    again with an XML parser, which places every cell as calamine does.
+    """
+    limits = _Limits(sheet)
+    try:
+        _quick_extent(archive, part, limits)
+    except _Inexact:
+        _exact_extent(archive, part, limits)
+
+
+def _greater(limit: str, first: str, other: str, longest: int) -> str:
+    """A pattern for the strings above `limit` in value, whose first character is in the
+    range `first` ("19" for numbers) and the others in `other` ("09"), at most `longest`
+    long: longer ones, or as long and greater from some place on."""
+    options = []
+    if len(limit) < longest:
+        options.append(
+            f"[{first[0]}-{first[1]}][{other[0]}-{other[1]}]{{{len(limit)},{longest - 1}}}"
+        )
+    for place, char in enumerate(limit):
+        high = (first if place == 0 else other)[1]
+        if char < high:
+            rest = len(limit) - place - 1
+            options.append(
+                f"{limit[:place]}[{chr(ord(char) + 1)}-{high}][{other[0]}-{other[1]}]{{{rest}}}"
+            )
+    return "|".join(options) or "(?!)"
+
+
+@functools.cache
+def _beyond(max_rows: int, max_columns: int) -> re.Pattern[bytes]:
+    """A quick cell (see _CELL_TAG) whose column or row passes the limits."""
+    columns = _greater(column_letter(max(max_columns, 1) - 1), "AZ", "AZ", 3)
+    rows = _greater(str(max(max_rows, 1)), "19", "09", 9)
+    return re.compile(f'<c r="(?:(?:{columns})[1-9]|[A-Z]{{1,3}}(?:{rows})")'.encode())
+
+
+def _quick_extent(archive: zipfile.ZipFile, part: str, limits: _Limits) -> None:
+    beyond = _beyond(limits.rows, limits.columns)
+    cells = 0
+    for data in _chunks(archive, part, limits):
+        if _PREFIXED_CELL.search(data):
+            raise _Inexact
+        # Every cell tag starts with "<c"; so do <col>, <cfRule>..., counted out. A tag
+        # counted here that is not a quick cell sends the sheet to the XML parser.
+        tags = data.count(b"<c") - len(_NOT_CELL.findall(data))
+        if len(_CELL_TAG.findall(data)) != tags:
+            raise _Inexact
+        cells += tags
+        limits.check_count(cells)
+        if found := beyond.search(data):
+            ref = _CELL_FIRST_REF.match(data, found.start())
+            assert ref is not None  # beyond only matches quick references
+            limits.check(int(ref.group(2)), _column_number(ref.group(1).decode()))
+
+
+def _exact_extent(archive: zipfile.ZipFile, part: str, limits: _Limits) -> None:
+    row_tag, cell_tag, data_tag = f"{_MAIN_NS}row", f"{_MAIN_NS}c", f"{_MAIN_NS}sheetData"
+    parser: ElementTree.XMLPullParser[ElementTree.Element] = ElementTree.XMLPullParser(
+        events=("start", "end")
+    )
+    sheet_data: ElementTree.Element | None = None
+    row = column = cells = 0
+    for data in _chunks(archive, part, limits):
+        parser.feed(data)
+        try:
+            events = list(parser.read_events())
+        except ElementTree.ParseError:
+            # Damaged XML: calamine cannot read past this point either.
+            raise BadFile([Problem(_("Không đọc được trang này."), sheet=limits.sheet)]) from None
+        for item in events:
+            event, element = item  # type: ignore[misc]  # typeshed: a 1-tuple is possible
+            if not isinstance(element, ElementTree.Element):
+                continue  # namespace events carry tuples; none are asked for
+            if event == "end":
+                if element.tag == row_tag:
+                    # Nothing of a finished row is needed any more: keep memory flat.
+                    (sheet_data if sheet_data is not None else element).clear()
+                continue
+            if element.tag == cell_tag:
+                cells += 1
+                match = _ANY_CELL_REF.match(element.get("r", ""))
+                if match:
+                    row, column = int(match.group(2)), _column_number(match.group(1))
+                else:  # no reference: the next cell of the row, as calamine places it
+                    column += 1
+                limits.check(row, column)
+                limits.check_count(cells)
+            elif element.tag == row_tag:
+                number = element.get("r", "")
+                row = int(number) if number.isascii() and number.isdigit() else row + 1
+                column = 0  # judged at its cells: an empty row allocates nothing
+            elif element.tag == data_tag:
+                sheet_data = element
+
+
+def _too_far(sheet: str, row: int, column: int) -> Problem:
+    return Problem(
+        _(
+            "có ô ở dòng %(row)s, cột %(column)s (%(letter)s): vượt giới hạn %(max_rows)s "
+            "dòng và %(max_columns)s cột mỗi trang. Hãy xóa các ô thừa ở cuối trang rồi "
+            "lưu lại."
+        )
+        % {
+            "row": format_number(row),
+            "column": format_number(column),
+            "letter": column_letter(column - 1),
+            "max_rows": format_number(settings.KTTT_IMPORT_MAX_ROWS),
+            "max_columns": format_number(settings.KTTT_IMPORT_MAX_COLUMNS),
+        },
+        sheet=sheet,
+    )
+
+
+def _too_many(sheet: str) -> Problem:
+    return Problem(
+        _(
+            "có hơn %(max)s ô: vượt giới hạn số ô mỗi trang. Hãy xóa các ô thừa hoặc chia "
+            "số liệu ra nhiều tệp."
+        )
+        % {"max": format_number(settings.KTTT_IMPORT_MAX_CELLS)},
+        sheet=sheet,
+    )
 
 
 def _read_part(archive: zipfile.ZipFile, name: str) -> bytes:
