@@ -48,9 +48,12 @@ CHANGE_LABELS = {
 
 def describe_changes(changes: dict[str, Any]) -> str:
     """An audit entry's changes as a person reads them: "vai trò: Cán bộ xã; mã địa bàn:
-    03549", "thư điện tử: a@x.vn → b@x.vn"."""
+    03549", "thư điện tử: a@x.vn → b@x.vn". In the labels' order, not the stored one:
+    PostgreSQL's jsonb keeps keys in its own order."""
     parts = []
-    for key, value in changes.items():
+    known = [key for key in CHANGE_LABELS if key in changes]
+    for key in known + [key for key in changes if key not in CHANGE_LABELS]:
+        value = changes[key]
         if key == "role":
             value = Role(value).label if value in Role.values else value
         if key == "token":
