@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from kttt.accounts.models import AccountAuditEntry, ApiToken
 from kttt.accounts.services import AccountError, audit
+from kttt.lib.numbers import format_number
 
 Action = AccountAuditEntry.Action
 PREFIX = "kttt_"
@@ -63,8 +64,7 @@ def create_token(
         raise AccountError(_("Tài khoản đã bị khóa: không tạo được khóa API."))
     if days is not None and not 1 <= days <= MAX_DAYS:
         raise AccountError(
-            _("Số ngày hiệu lực phải từ 1 đến %(max)s.")
-            % {"max": f"{MAX_DAYS:,}".replace(",", ".")}
+            _("Số ngày hiệu lực phải từ 1 đến %(max)s.") % {"max": format_number(MAX_DAYS)}
         )
     name = (name or "").strip()
     if len(name) > 100:

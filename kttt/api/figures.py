@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -177,7 +178,5 @@ def targets(
     found = access_plan(request, plan or in_force.pk)  # type: ignore[union-attr]
     # The targets' status are the plan area's figures: only for who reads them.
     if not reads_plan_in_full(request, found):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     return evaluate(found, year)
