@@ -101,9 +101,11 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers proceed during an import; the timeout waits out short write locks.
+    # WAL lets readers proceed while another writes. A write transaction takes the one write
+    # lock at BEGIN (IMMEDIATE: no deadlock between two readers turning writers) and waits up
+    # to KTTT_SQLITE_BUSY_TIMEOUT seconds for it; an import checks its file without it.
     DATABASES["default"]["OPTIONS"] = {
-        "timeout": 20,
+        "timeout": envint("KTTT_SQLITE_BUSY_TIMEOUT", 20),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }

@@ -2,7 +2,7 @@
 
 import uuid
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.dispatch import Signal
 
@@ -44,3 +44,15 @@ def data_version(year: int | None = None) -> str:
     if year is not None:
         changes = changes.filter(Q(year__isnull=True) | Q(year__in=(year - 1, year)))
     return changes.values_list("token", flat=True).first() or ""
+
+
+def hold_writes() -> None:
+    """In a transaction: no other write of tracked data can commit until this one ends, so
+    that a `data_version()` read now stays true until the caller's own writes commit. On
+    SQLite the write transaction already holds the database's one write lock (settings:
+    transaction_mode IMMEDIATE); on PostgreSQL every tracked write inserts a `Change` row,
+    which an EXCLUSIVE lock on that table makes wait (readers are not blocked)."""
+    assert connection.in_atomic_block, "hold_writes() needs a transaction"
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {Change._meta.db_table} IN EXCLUSIVE MODE")

@@ -1,23 +1,63 @@
 """Helpers shared by the views of every app: a form's write through a service, HTMX partials."""
 
+import time
 from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, OperationalError, connection
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from kttt.lib.errors import Refusal
 
+# A write that meets another's write lock (SQLite's busy timeout ran out, a PostgreSQL
+# deadlock or serialization failure) is tried once more after this pause.
+BUSY_RETRY_PAUSE = 1.0
+
+
+def busy(exc: OperationalError) -> bool:
+    """Did the database refuse the write only because another write held it?"""
+    cause = exc.__cause__
+    return "database is locked" in str(exc) or type(cause).__name__ in {
+        "DeadlockDetected",
+        "SerializationFailure",
+        "LockNotAvailable",
+    }
+
+
+def write_retrying(write: Callable[[], object]) -> object:
+    """Call `write` (a service: its own transaction); once more if the database was busy.
+    Not inside a caller's transaction, which the failure has already spoilt."""
+    try:
+        return write()
+    except OperationalError as exc:
+        if not busy(exc) or connection.in_atomic_block:
+            raise
+    time.sleep(BUSY_RETRY_PAUSE)
+    return write()
+
 
 def saved(form: Any, write: Callable[[], object]) -> bool:
     """For a valid submitted form, call the service; a refusal becomes a form error
-    instead of an error page. True when the write went through."""
+    instead of an error page, and so does a database kept busy by another write (an
+    import): the form comes back with what the user typed. True when the write went
+    through."""
     if not (form.is_bound and form.is_valid()):
         return False
     try:
-        write()
+        write_retrying(write)
+    except OperationalError as exc:
+        if not busy(exc):
+            raise
+        form.add_error(
+            None,
+            _(
+                "Hệ thống đang bận ghi dữ liệu khác (ví dụ một tệp Excel đang được nhập) nên "
+                "chưa lưu được. Những gì bạn vừa nhập vẫn còn trên trang: vui lòng bấm Lưu "
+                "lại sau ít phút."
+            ),
+        )
     except Refusal as exc:
         form.add_error(None, str(exc))
     except ValidationError as exc:

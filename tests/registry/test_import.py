@@ -1161,3 +1161,54 @@ def test_it_does_not_say_that_a_code_of_another_territory_exists(tmp_path, phong
         "trang HTX, dòng 2, cột A (Mã số HTX): Không dùng được mã số HTX HTX-DS. Nếu đây là "
         "HTX trên địa bàn của bạn, hãy liên hệ quản trị hệ thống."
     ]
+
+
+# --- many problems --------------------------------------------------------------------------
+
+
+def _many_problems(tmp_path: Path) -> Path:
+    """450 rows with a commune code that never existed, then 50 with an unknown kind:
+    500 problems, in two columns of the HTX sheet."""
+    rows = [htx(code=f"A{n:04d}", commune="99999") for n in range(450)]
+    rows += [htx(code=f"B{n:04d}", kind="Công ty") for n in range(50)]
+    return standard(tmp_path, htx_rows=rows)
+
+
+@pytest.mark.django_db
+def test_the_command_prints_the_first_200_problems_and_counts_every_one(tmp_path, phong_tho):
+    path = _many_problems(tmp_path)
+    before = snapshot()
+
+    code, _out, err = run(path)
+
+    assert code == 1
+    lines = err.splitlines()
+    located = [line for line in lines if line.startswith("trang HTX, dòng")]
+    assert len(located) == 200
+    assert "dòng 2," in located[0]  # the first problems, in the order of the rows
+    assert "… và 300 lỗi nữa không in ra. Số lỗi theo trang và cột:" in err
+    assert "  HTX, Mã xã: 450" in lines
+    assert "  HTX, Loại hình: 50" in lines
+    assert "Không nhập gì vì tệp có 500 lỗi." in err
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_the_preview_shows_the_first_200_problems_and_the_count_by_column(
+    client, tmp_path, media, phong_tho
+):
+    client.force_login(factories.user_with_role(Role.PLANNING, area_code="109"))
+    before = snapshot()
+
+    response = _upload(client, _many_problems(tmp_path))
+
+    page = response.content.decode()
+    assert "Tệp có 500 lỗi" in page
+    assert "Dưới đây là 200 lỗi đầu tiên" in page
+    problems = page.split('class="table import-problems"')[1].split("</table>")[0]
+    assert problems.count("<tr>") == 201  # the header and 200 problems
+    places = page.split('class="table numbers import-problem-places"')[1].split("</table>")[0]
+    assert "<td>Mã xã</td><td>450</td>" in places
+    assert "<td>Loại hình</td><td>50</td>" in places
+    assert snapshot() == before
+    assert not list((media / "imports").glob("*.xlsx"))

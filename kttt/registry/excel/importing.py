@@ -8,6 +8,7 @@ there is any problem.
 """
 
 import datetime as dt
+import hashlib
 import json
 import logging
 from collections import defaultdict
@@ -23,9 +24,10 @@ from django.utils.translation import gettext_lazy
 from kttt.access.registry import code_taken_message, entities_visible_to, entities_writable_by
 from kttt.access.scope import REGISTRY_WRITERS
 from kttt.areas.models import Level, Unit, canonical_code
+from kttt.changes.services import data_version
 from kttt.lib.dates import format_date, year_end
 from kttt.registry import rules, validation
-from kttt.registry.excel.reading import BadFile, Problem, Sheet, open_workbook
+from kttt.registry.excel.reading import BadFile, Problem, Problems, Sheet, open_workbook
 from kttt.registry.excel.template import (
     SHEET_ENTITIES,
     SHEET_OCOP,
@@ -83,7 +85,7 @@ class Counts:
 class ImportPlan:
     """What an import would do: problems, or the writes and their audit entries."""
 
-    problems: list[Problem] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
     counts: dict[str, Counts] = field(default_factory=dict)
     sheets: list[str] = field(default_factory=list)  # the template sheets found
     new_entities: list[Entity] = field(default_factory=list)
@@ -102,10 +104,15 @@ class ImportPlan:
     product_fields: set[str] = field(default_factory=set)
     # (entity, action, target, changes as JSON); entities may be unsaved until apply_plan.
     audits: list[tuple[Entity, str, str, str]] = field(default_factory=list)
+    # What the check read, for the writer to tell whether it still holds (writing.py): the
+    # data version before the check, the codes of the file and a digest of their rows.
+    version: str = ""
+    codes: list[str] = field(default_factory=list)
+    state: str = ""
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problems.total
 
     def audit(self, entity: Entity, action: str, target: str, changes: dict[str, Any]) -> None:
         self.audits.append((entity, action, target, json.dumps(changes)))
@@ -295,19 +302,61 @@ class Known:
         return known
 
 
+def touched_state(codes: Sequence[str], scope: Any) -> str:
+    """A digest of every database row a check of these codes reads: the cooperatives of
+    the codes (or their absence), their locations, statuses, yearly rows and OCOP products,
+    every unit, and what the user may see and write of them. Equal digests: the check
+    would find what it found before."""
+    digest = hashlib.blake2b(digest_size=20)
+
+    def feed(rows: Iterable[tuple[Any, ...]]) -> None:
+        for row in rows:
+            digest.update(repr(row).encode())
+        digest.update(b"|")
+
+    def every(model: Any) -> list[str]:
+        return [f.attname for f in model._meta.concrete_fields]
+
+    ids: list[int] = []
+    for chunk in chunks(sorted(set(codes))):
+        rows = list(
+            Entity.objects.filter(code__in=chunk).order_by("pk").values_list(*every(Entity))
+        )
+        ids += [row[0] for row in rows]
+        feed(rows)
+    ids.sort()
+    for model in (Location, StatusChange, YearlyReport, OcopProduct):
+        for chunk in chunks(ids):
+            feed(model.objects.filter(entity__in=chunk).order_by("pk").values_list(*every(model)))
+    feed(Unit.objects.order_by("pk").values_list(*every(Unit)))
+    if scope is not None and not scope.is_admin:
+        for chunk in chunks(ids):
+            allowed = entities_writable_by(scope, REGISTRY_WRITERS).filter(pk__in=chunk)
+            feed([tuple(sorted(allowed.values_list("pk", flat=True)))])
+            seen = entities_visible_to(scope).filter(pk__in=chunk)
+            feed([tuple(sorted(seen.values_list("pk", flat=True)))])
+    return digest.hexdigest()
+
+
 class Importer:
     """Builds an ImportPlan from the sheets of one workbook."""
 
-    def __init__(self, sheets: dict[str, Sheet], problems: list[Problem], scope: Any) -> None:
+    def __init__(self, sheets: dict[str, Sheet], problems: Problems, scope: Any) -> None:
         self.plan = ImportPlan(problems=problems, sheets=list(sheets))
         self.scope = scope if scope is not None and not scope.is_admin else None
         self.placeable: dict[tuple[int, dt.date], bool] = {}
-        self.communes = Communes()
         self.sheets = sheets
         # A first quick pass collects the codes, so that the database rows they touch are
         # loaded in a few bulk queries before the rows are checked one by one.
         codes = {validation.text(raw) for sheet in sheets.values() for raw in sheet.codes()}
-        self.known = Known.load([c for c in codes if validation.CODE_PATTERN.match(c)], scope)
+        valid = sorted(c for c in codes if validation.CODE_PATTERN.match(c))
+        # The check runs outside any transaction (other users keep saving): what it is about
+        # to read is noted first, in this order, so that any write from now on shows.
+        self.plan.version = data_version()
+        self.plan.codes = valid
+        self.plan.state = touched_state(valid, scope)
+        self.communes = Communes()
+        self.known = Known.load(valid, scope)
         # Code -> entity (existing or new) for the rows that may be referred to, and the
         # codes whose HTX row has problems (their other rows are not checked further).
         self.entities: dict[str, Entity] = dict(self.known.entities)
@@ -379,7 +428,7 @@ class Importer:
     # Sheet HTX ----------------------------------------------------------------------
 
     def entity_row(self, rows: Rows, row: int, values: dict[str, Any]) -> None:
-        before = len(self.plan.problems)
+        before = self.plan.problems.total
         code = rows.parse(row, values, "code", validation.entity_code)
         existing = self.known.entities.get(code) if code is not _INVALID else None
         new = existing is None
@@ -445,7 +494,7 @@ class Importer:
             else:  # out of the territory: as if missing, the code is just not usable
                 assert self.scope is not None
                 rows.error(row, "code", code_taken_message(self.scope, code))
-        if len(self.plan.problems) > before or day is None:
+        if self.plan.problems.total > before or day is None:
             self.broken_codes.add(code)
             return
         fields = {
@@ -462,7 +511,7 @@ class Importer:
         else:
             fields = {k: v for k, v in fields.items() if v is not None}
             self.update_entity(rows, row, existing, fields, unit, status, status_date)
-        if len(self.plan.problems) > before:
+        if self.plan.problems.total > before:
             self.broken_codes.add(code)
 
     def create_entity(
@@ -641,7 +690,7 @@ class Importer:
         seen: dict[tuple[str, int], int] = {}
         accepted = []
         for row, values in rows.sheet.rows(self.plan.problems):
-            before = len(self.plan.problems)
+            before = self.plan.problems.total
             code = rows.parse(row, values, "code", validation.entity_code)
             year = rows.parse(row, values, "year", validation.year)
             figures: dict[str, Any] = {}
@@ -687,7 +736,7 @@ class Importer:
                     self.out_of_scope(
                         rows, row, "commune", _("xã mã %(code)s") % {"code": unit.code}
                     )
-            if len(self.plan.problems) == before:
+            if self.plan.problems.total == before:
                 # A tuple rather than the dict: a large file keeps 100.000 of them.
                 figures_row = tuple(figures[f] for f in YEARLY_VALUE_FIELDS)
                 accepted.append((row, entity, year, figures_row, unit))
@@ -778,7 +827,7 @@ class Importer:
     def ocop_row(
         self, rows: Rows, row: int, values: dict[str, Any], seen: dict[tuple[str, str], int]
     ) -> None:
-        before = len(self.plan.problems)
+        before = self.plan.problems.total
         code = rows.parse(row, values, "code", validation.entity_code)
         name = rows.parse(row, values, "name", validation.required_text, what=_("tên sản phẩm"))
         stars = rows.parse(row, values, "stars", validation.stars)
@@ -798,7 +847,7 @@ class Importer:
             return
         seen[(code, name)] = row
         entity = self.entity_for(rows, row, code)
-        if entity is None or len(self.plan.problems) > before:
+        if entity is None or self.plan.problems.total > before:
             return
         breaches = rules.ocop(
             stars=stars,
@@ -843,7 +892,7 @@ def plan_import(path: str | Path, scope: Any = None) -> ImportPlan:
     try:
         return _plan(Path(path), scope)
     except BadFile as exc:
-        return ImportPlan(problems=exc.problems)
+        return ImportPlan(problems=Problems(exc.problems))
     except DatabaseError:
         raise
     except Exception:
@@ -851,7 +900,7 @@ def plan_import(path: str | Path, scope: Any = None) -> ImportPlan:
         # every check above and still breaks a parser. Logged in full for the developers.
         logger.exception("import of %s failed unexpectedly", path)
         return ImportPlan(
-            problems=[Problem(_("Không đọc được tệp: tệp bị hỏng hoặc không đúng mẫu."))]
+            problems=Problems([Problem(_("Không đọc được tệp: tệp bị hỏng hoặc không đúng mẫu."))])
         )
 
 

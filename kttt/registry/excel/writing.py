@@ -14,7 +14,7 @@ from typing import Any, cast
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 
-from kttt.changes.services import data_changed
+from kttt.changes.services import data_changed, data_version, hold_writes
 from kttt.registry.excel.importing import (
     BATCH_SIZE,
     ENTITY_VALUE_FIELDS,
@@ -25,8 +25,9 @@ from kttt.registry.excel.importing import (
     ImportPlan,
     chunks,
     plan_import,
+    touched_state,
 )
-from kttt.registry.excel.reading import Problem
+from kttt.registry.excel.reading import Problems
 from kttt.registry.grading import attach_years
 from kttt.registry.history import refresh_intervals
 from kttt.registry.models import (
@@ -245,7 +246,7 @@ class Result:
     applied: bool
 
     @property
-    def problems(self) -> list[Problem]:
+    def problems(self) -> Problems:
         return self.plan.problems
 
     @property
@@ -261,10 +262,33 @@ def run_import(
     dry_run: bool = False,
     source: str = SOURCE,
 ) -> Result:
-    """Check, and unless `dry_run` or there is any problem, write: all or nothing."""
+    """Check, and unless `dry_run` or there is any problem, write: all or nothing.
+
+    The check (most of the time) reads without a transaction, so other users keep saving
+    while a large file is checked; only the write holds the write lock. Under that lock the
+    writer looks again: if anything the file touches changed since the check read it, the
+    file is checked again, under the lock, and written only if it still has no problem."""
+    plan = plan_import(path, scope)
+    if dry_run or not plan.ok:
+        return Result(plan, applied=False)
+    return write_checked(plan, path, user=user, scope=scope, source=source)
+
+
+def write_checked(
+    plan: ImportPlan,
+    path: str | Path,
+    *,
+    user: User = None,
+    scope: Any = None,
+    source: str = SOURCE,
+) -> Result:
+    """Write a plan checked earlier without a lock, unless what it read has changed since:
+    then `path` is checked again, under the write lock, and written only if still clean."""
     with transaction.atomic():
-        plan = plan_import(path, scope)
-        if plan.ok and not dry_run:
-            apply_plan(plan, user=user, source=source)
-            return Result(plan, applied=True)
-    return Result(plan, applied=False)
+        hold_writes()
+        if data_version() != plan.version and touched_state(plan.codes, scope) != plan.state:
+            plan = plan_import(path, scope)
+            if not plan.ok:
+                return Result(plan, applied=False)
+        apply_plan(plan, user=user, source=source)
+    return Result(plan, applied=True)

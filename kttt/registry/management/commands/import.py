@@ -1,5 +1,8 @@
 """`kttt import FILE.xlsx [--dry-run]`: the Excel template into the registry (DOMAIN.md §6).
 
+Every problem is counted; the first 200 are printed, then, if there were more, the number
+of problems by sheet and column.
+
 Exit status: 0 imported (or, with --dry-run, nothing wrong found); 1 the file has problems
 and nothing was written; 2 wrong usage (missing or unknown argument, file not found).
 """
@@ -10,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from kttt.lib.numbers import format_number
 from kttt.registry.excel import run_import, summary_lines
 
 
@@ -29,11 +33,20 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(_("Không tìm thấy tệp %(path)s.") % {"path": path}, returncode=2)
         result = run_import(path, dry_run=options["dry_run"])
-        if result.problems:
-            for problem in result.problems:
+        problems = result.problems
+        if problems.total:
+            for problem in problems:
                 self.stderr.write(str(problem))
+            if problems.hidden:
+                self.stderr.write(
+                    _("… và %(count)s lỗi nữa không in ra. Số lỗi theo trang và cột:")
+                    % {"count": format_number(problems.hidden)}
+                )
+                for sheet, column, count in problems.places():
+                    self.stderr.write(f"  {sheet or '–'}, {column or '–'}: {format_number(count)}")
             raise CommandError(
-                _("Không nhập gì vì tệp có %(count)s lỗi.") % {"count": len(result.problems)},
+                _("Không nhập gì vì tệp có %(count)s lỗi.")
+                % {"count": format_number(problems.total)},
                 returncode=1,
             )
         if options["dry_run"]:
