@@ -1175,7 +1175,8 @@ def _many_problems(tmp_path: Path) -> Path:
 
 
 @pytest.mark.django_db
-def test_the_command_prints_the_first_200_problems_and_counts_every_one(tmp_path, phong_tho):
+def test_the_command_prints_every_problem_then_the_count_by_column(tmp_path, phong_tho):
+    """DOMAIN.md §6: the command prints every error; past 200 it adds where they are."""
     path = _many_problems(tmp_path)
     before = snapshot()
 
@@ -1184,9 +1185,10 @@ def test_the_command_prints_the_first_200_problems_and_counts_every_one(tmp_path
     assert code == 1
     lines = err.splitlines()
     located = [line for line in lines if line.startswith("trang HTX, dòng")]
-    assert len(located) == 200
-    assert "dòng 2," in located[0]  # the first problems, in the order of the rows
-    assert "… và 300 lỗi nữa không in ra. Số lỗi theo trang và cột:" in err
+    assert len(located) == 500
+    assert "dòng 2," in located[0]  # in the order of the rows
+    assert "dòng 501," in located[-1]
+    assert "Số lỗi theo trang và cột:" in lines
     assert "  HTX, Mã xã: 450" in lines
     assert "  HTX, Loại hình: 50" in lines
     assert "Không nhập gì vì tệp có 500 lỗi." in err

@@ -886,11 +886,14 @@ def _problem_order(problem: Problem) -> tuple[int, int, str]:
     return sheet, problem.row or 0, problem.letter.rjust(3)
 
 
-def plan_import(path: str | Path, scope: Any = None) -> ImportPlan:
+def plan_import(
+    path: str | Path, scope: Any = None, *, limit: int | None = Problems.SHOWN
+) -> ImportPlan:
     """Check a workbook and work out what importing it would write. `scope` (an
-    access.scope.Scope) limits the rows a non-admin user may touch; None: no limit."""
+    access.scope.Scope) limits the rows a non-admin user may touch; None: no limit. `limit`:
+    how many problems are kept (every one is counted; None keeps all)."""
     try:
-        return _plan(Path(path), scope)
+        return _plan(Path(path), scope, limit)
     except BadFile as exc:
         return ImportPlan(problems=Problems(exc.problems))
     except DatabaseError:
@@ -904,8 +907,8 @@ def plan_import(path: str | Path, scope: Any = None) -> ImportPlan:
         )
 
 
-def _plan(path: Path, scope: Any) -> ImportPlan:
-    sheets, problems = open_workbook(path)
+def _plan(path: Path, scope: Any, limit: int | None) -> ImportPlan:
+    sheets, problems = open_workbook(path, limit)
     if SHEET_ENTITIES not in sheets:
         if not any(p.sheet == SHEET_ENTITIES for p in problems):
             problems.insert(0, Problem(_("thiếu trang “%(sheet)s”") % {"sheet": SHEET_ENTITIES}))

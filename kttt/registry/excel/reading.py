@@ -76,15 +76,17 @@ class Problem:
 
 
 class Problems(list[Problem]):
-    """The problems of one import: the first `SHOWN` kept in order, every one counted, in
-    all and by sheet and column. A file of 300.000 bad rows would otherwise make millions
-    of messages (a 133 MB page); what a person can act on is the first ones and where the
-    rest are."""
+    """The problems of one import, every one counted, in all and by sheet and column; the
+    first `limit` kept in order (None: all). A file of 300.000 bad rows would otherwise make
+    millions of messages (a 133 MB page); what a person can act on is the first ones and
+    where the rest are. The web page keeps `SHOWN`; the command line, whose contract
+    (DOMAIN.md §6) is to print every error, keeps all."""
 
     SHOWN = 200
 
-    def __init__(self, items: Iterable[Problem] = ()) -> None:
+    def __init__(self, items: Iterable[Problem] = (), *, limit: int | None = SHOWN) -> None:
         super().__init__()
+        self.limit = limit
         self.total = 0
         self.by_place: Counter[tuple[str, str]] = Counter()
         self.extend(items)
@@ -95,13 +97,13 @@ class Problems(list[Problem]):
 
     def append(self, problem: Problem) -> None:
         self._count(problem)
-        if len(self) < self.SHOWN:
+        if self.limit is None or len(self) < self.limit:
             super().append(problem)
 
     def insert(self, index: Any, problem: Problem) -> None:
         self._count(problem)
         super().insert(index, problem)
-        if len(self) > self.SHOWN:
+        if self.limit is not None and len(self) > self.limit:
             super().pop()
 
     def extend(self, problems: Iterable[Problem]) -> None:
@@ -488,9 +490,12 @@ class Sheet:
         return rows
 
 
-def open_workbook(path: Path) -> tuple[dict[str, Sheet], Problems]:
+def open_workbook(
+    path: Path, limit: int | None = Problems.SHOWN
+) -> tuple[dict[str, Sheet], Problems]:
     """The template sheets present in the workbook (by template name) and the problems
-    found in the file and the headers. Raises BadFile when nothing can be read."""
+    found in the file and the headers (the first `limit` kept, every one counted). Raises
+    BadFile when nothing can be read."""
     parts = check_file(path)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
@@ -500,7 +505,7 @@ def open_workbook(path: Path) -> tuple[dict[str, Sheet], Problems]:
         raise BadFile(
             [Problem(_("Không đọc được tệp: tệp bị hỏng hoặc không phải .xlsx."))]
         ) from None
-    problems = Problems()
+    problems = Problems(limit=limit)
     sheets: dict[str, Sheet] = {}
     for template_name, columns in SHEETS.items():
         actual = present.get(header_key(template_name))

@@ -261,14 +261,16 @@ def run_import(
     scope: Any = None,
     dry_run: bool = False,
     source: str = SOURCE,
+    limit: int | None = Problems.SHOWN,
 ) -> Result:
-    """Check, and unless `dry_run` or there is any problem, write: all or nothing.
+    """Check, and unless `dry_run` or there is any problem, write: all or nothing. `limit`:
+    how many problems are kept (every one is counted; None keeps all).
 
     The check (most of the time) reads without a transaction, so other users keep saving
     while a large file is checked; only the write holds the write lock. Under that lock the
     writer looks again: if anything the file touches changed since the check read it, the
     file is checked again, under the lock, and written only if it still has no problem."""
-    plan = plan_import(path, scope)
+    plan = plan_import(path, scope, limit=limit)
     if dry_run or not plan.ok:
         return Result(plan, applied=False)
     return write_checked(plan, path, user=user, scope=scope, source=source)
@@ -287,7 +289,7 @@ def write_checked(
     with transaction.atomic():
         hold_writes()
         if data_version() != plan.version and touched_state(plan.codes, scope) != plan.state:
-            plan = plan_import(path, scope)
+            plan = plan_import(path, scope, limit=plan.problems.limit)
             if not plan.ok:
                 return Result(plan, applied=False)
         apply_plan(plan, user=user, source=source)
