@@ -59,19 +59,19 @@ def generate(path: Path, entities: int, years: int) -> None:
         place[n] = rng.choice(communes)
         established = dt.date(2000, 1, 1) + dt.timedelta(days=rng.randrange(7300))
         paused = rng.random() < 0.05
-        htx.append(
-            [
-                f"BM-{n:05d}",
-                f"HTX thử nghiệm Nông nghiệp số {n}",
-                rng.choice(KINDS),
-                place[n],
-                rng.choice(SECTORS),
-                established,
-                "Tạm ngừng hoạt động" if paused else None,
-                dt.date(2024, 3, 1) if paused else None,
-                "Có" if rng.random() < 0.01 else "Không",
-            ]
-        )
+        row = {
+            "code": f"BM-{n:05d}",
+            "name": f"HTX thử nghiệm Nông nghiệp số {n}",
+            "kind": rng.choice(KINDS),
+            "commune": place[n],
+            "sector": rng.choice(SECTORS),
+            "established_on": established,
+            "status": "Tạm ngừng hoạt động" if paused else None,
+            "status_date": dt.date(2024, 3, 1) if paused else None,
+            "is_model_coop": "Có" if rng.random() < 0.01 else "Không",
+        }
+        # By the template's keys: the template's columns may be added or reordered.
+        htx.append([row.get(c.key) for c in ENTITY_COLUMNS])
     yearly = book.create_sheet("Số liệu năm")
     yearly.append([c.header for c in YEARLY_COLUMNS])
     for n in range(entities):
@@ -80,44 +80,41 @@ def generate(path: Path, entities: int, years: int) -> None:
             managers = rng.randrange(1, 8)
             if rng.random() < 0.01:
                 place[n] = rng.choice(communes)  # moved: recorded at 31/12 of that year
-            yearly.append(
-                [
-                    f"BM-{n:05d}",
-                    year,
-                    rng.randrange(7, 300),
-                    workers,
-                    rng.randrange(0, workers + 1),
-                    managers,
-                    rng.randrange(0, managers + 1),
-                    None,
-                    None,
-                    None,
-                    rng.randrange(100, 20000),
-                    # Half the money as Vietnamese text, the way people type it.
-                    f"{rng.randrange(100, 90000):,}".replace(",", ".")
-                    if rng.random() < 0.5
-                    else round(rng.uniform(100, 90000), 3),
-                    round(rng.uniform(-500, 2000), 2),
-                    f"{rng.uniform(20, 90):.1f}".replace(".", ","),
-                    rng.randrange(0, 500),
-                    rng.choice(GRADES),
-                    "Có" if rng.random() < 0.1 else "Không",
-                    "Có" if rng.random() < 0.07 else None,
-                    place[n],
-                ]
-            )
+            row = {
+                "code": f"BM-{n:05d}",
+                "year": year,
+                "members": rng.randrange(7, 300),
+                "workers": workers,
+                "workers_trained": rng.randrange(0, workers + 1),
+                "managers": managers,
+                "managers_primary": rng.randrange(0, managers + 1),
+                "charter_capital": rng.randrange(100, 20000),
+                # Half the money as Vietnamese text, the way people type it.
+                "revenue": f"{rng.randrange(100, 90000):,}".replace(",", ".")
+                if rng.random() < 0.5
+                else round(rng.uniform(100, 90000), 3),
+                "profit": round(rng.uniform(-500, 2000), 2),
+                "income_avg": f"{rng.uniform(20, 90):.1f}".replace(".", ","),
+                "tax": rng.randrange(0, 500),
+                "grade": rng.choice(GRADES),
+                "hightech": "Có" if rng.random() < 0.1 else "Không",
+                "value_chain": "Có" if rng.random() < 0.07 else None,
+                "commune": place[n],
+            }
+            yearly.append([row.get(c.key) for c in YEARLY_COLUMNS])
     ocop = book.create_sheet("OCOP")
     ocop.append([c.header for c in OCOP_COLUMNS])
     for n in range(0, entities, 10):
-        ocop.append(
-            [
-                f"BM-{n:05d}",
-                f"Sản phẩm {n}",
-                rng.choice([3, 4, 5]),
-                dt.date(2023, 5, 1),
-                rng.choice(["Huyện", "Tỉnh", None]),
-            ]
-        )
+        stars = rng.choice([3, 4, 5])
+        row = {
+            "code": f"BM-{n:05d}",
+            "name": f"Sản phẩm {n}",
+            "stars": stars,
+            "recognized_on": dt.date(2023, 5, 1),
+            # Five stars are recognised only at the central level (DOMAIN.md §6).
+            "level": "Trung ương" if stars == 5 else rng.choice(["Huyện", "Tỉnh", None]),
+        }
+        ocop.append([row.get(c.key) for c in OCOP_COLUMNS])
     book.save(path)
 
 
