@@ -28,7 +28,7 @@ export UV_LINK_MODE ?= copy
 export UV_CUSTOM_COMPILE_COMMAND := make lock
 
 .PHONY: help run serve install install-dev lock lint format test test-sqlite test-postgres \
-	system-deps clean
+	system-deps clean bench-load bench-load-sqlite
 
 help:
 	@echo "make run            set up (first time) and serve KTTT with demo data on http://$(HOST):$(PORT)/"
@@ -38,6 +38,8 @@ help:
 	@echo "make test-sqlite    pytest on SQLite only (PYTEST_ARGS=..., PYTEST_WORKERS=0 to debug)"
 	@echo "make test-postgres  pytest on a throwaway PostgreSQL 15 cluster"
 	@echo "make lock           recompile requirements/*.txt from pyproject.toml"
+	@echo "make bench-load     load benchmark: PostgreSQL 15, 100.000 cooperatives, 50 users + an import"
+	@echo "make bench-load-sqlite  the same on SQLite with the demo and LOAD_WRITERS writers"
 	@echo "make clean          remove .venv and caches (keeps var/: your data)"
 
 # --- environment -------------------------------------------------------------------------
@@ -156,6 +158,29 @@ test-postgres: $(VENV)/.installed-dev
 
 system-deps:
 	@bash scripts/system-deps.sh
+
+# --- benchmarks (docs/performance.md) ----------------------------------------------------
+
+LOAD_WRITERS ?= 10
+LOAD_SECONDS ?= 120
+LOAD_DIR ?= $(CURDIR)/var/load
+
+# A throwaway PostgreSQL 15 cluster with the national synthetic set (about 2 minutes to
+# build), then 50 readers for LOAD_SECONDS while the administrator imports 30.000 rows.
+bench-load: $(VENV)/.installed-dev
+	@rm -rf $(LOAD_DIR)/pg && mkdir -p $(LOAD_DIR)/pg
+	@KTTT_VAR_DIR=$(LOAD_DIR)/pg $(BIN)/python -m tests.pg -- bash -c '$(KTTT) migrate -v0 && \
+	  $(KTTT) synth --entities 100000 --years 2021-2025 --seed 1 && \
+	  $(BIN)/python benchmarks/load_bench.py --areas 20,21,22,23,24,25,26,27,28,29 \
+	    --seconds $(LOAD_SECONDS) --keep $(LOAD_DIR)/pg/run'
+
+# A fresh SQLite demo: 50 readers of Huyện Phong Thổ, LOAD_WRITERS writers, an import.
+bench-load-sqlite: $(VENV)/.installed-dev
+	@rm -rf $(LOAD_DIR)/sqlite && mkdir -p $(LOAD_DIR)/sqlite
+	@export KTTT_VAR_DIR=$(LOAD_DIR)/sqlite; $(KTTT) migrate -v0 && \
+	  $(KTTT) load_demo --password "$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(12))')" > /dev/null && \
+	  $(BIN)/python benchmarks/load_bench.py --areas 109 --writers $(LOAD_WRITERS) \
+	    --seconds $(LOAD_SECONDS) --keep $(LOAD_DIR)/sqlite/run
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

@@ -117,6 +117,13 @@ def main() -> None:
         "--seconds", type=int, default=120, help="how long, once every user has started"
     )
     parser.add_argument("--no-import", action="store_true", help="no importer")
+    parser.add_argument(
+        "--import-entities",
+        type=int,
+        default=10_000,
+        help="cooperatives in the workbook, each with two years of figures (default 10.000: "
+        "30.000 rows; 99.999: about 300.000)",
+    )
     parser.add_argument("--keep", type=Path, help="keep the files (results, logs) here")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="kttt-load-"))
@@ -126,7 +133,7 @@ def main() -> None:
 
     setup = prepare(args.areas.split(","), args.writers, folder)
     if not args.no_import:
-        workbook = folder / "load-30000.xlsx"
+        workbook = folder / f"load-{args.import_entities}.xlsx"
         subprocess.run(
             [
                 sys.executable,
@@ -134,7 +141,7 @@ def main() -> None:
                 "--generate",
                 str(workbook),
                 "--entities",
-                "10000",
+                str(args.import_entities),
                 "--years",
                 "2",
             ],
@@ -149,6 +156,7 @@ def main() -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server_log = (folder / "gunicorn.log").open("w")
+    (folder / "access.log").unlink(missing_ok=True)
     server = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
@@ -161,6 +169,11 @@ def main() -> None:
             "4",
             "--timeout",
             "600",
+            # Longer than a simulated user's pause (1-3 s): gunicorn's default of 2 s closes a
+            # kept-alive connection just as the client reuses it ("connection reset"), which
+            # nginx in front (docs/deployment.md) would retry, but locust does not.
+            "--keep-alive",
+            "10",
             "--access-logfile",
             str(folder / "access.log"),
         ],

@@ -92,9 +92,14 @@ class Reader(HttpUser):
         )
 
 
+WRITERS = int(os.environ.get("LOAD_WRITERS", "0"))
+
+
 class Writer(HttpUser):
     wait_time = between(1, 3)
-    fixed_count = int(os.environ.get("LOAD_WRITERS", "0"))
+    # locust reads a fixed count of 0 as "by weight": without writers the class is left out.
+    abstract = WRITERS == 0
+    fixed_count = WRITERS
 
     def on_start(self) -> None:
         number = Writer.started = getattr(Writer, "started", 0) + 1
@@ -121,7 +126,8 @@ class Importer(HttpUser):
     written); then waits out the run."""
 
     wait_time = constant(3600)
-    fixed_count = 1 if SETUP.get("workbook") else 0
+    abstract = not SETUP.get("workbook")
+    fixed_count = 1
 
     def on_start(self) -> None:
         log_in(self, SETUP["importer"])
