@@ -96,7 +96,11 @@ def upload(request: HttpRequest) -> HttpResponse:
     with path.open("wb") as out:
         for chunk in form.cleaned_data["file"].chunks():
             out.write(chunk)
-    result = run_import(path, user=request.user, scope=scope, dry_run=True)
+    try:
+        result = run_import(path, user=request.user, scope=scope, dry_run=True)
+    except BaseException:
+        path.unlink(missing_ok=True)  # a failed check leaves no upload behind
+        raise
     if result.problems:
         path.unlink(missing_ok=True)
     else:
