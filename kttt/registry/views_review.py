@@ -44,7 +44,8 @@ from kttt.registry.models import (
 )
 from kttt.registry.queries import active_at, in_area, report_years
 from kttt.registry.reporting import deadline, deadline_end
-from kttt.web import saved
+from kttt.registry.views import yearly_guard
+from kttt.web import conflict_status, saved
 from kttt.web.fields import VNForm
 
 
@@ -89,10 +90,11 @@ def my_cooperative(request: HttpRequest) -> HttpResponse:
     report = entity.reports.filter(year=year).first()
     before = entity.reports.filter(year=year - 1).first()
     locked = report is not None and not may_change_yearly(request, _with(report, entity))
-    initial = {f: getattr(report, f) for f in YEARLY_FIELDS} if report else {}
+    guard = yearly_guard(entity, year, report)
     form = YearlyForm(
-        None if locked else (request.POST or None), entity=entity, year=year, initial=initial
+        None if locked else (request.POST or None), entity=entity, year=year, initial=guard.initial
     )
+    guard.track(form)
     send = request.POST.get("action") == "submit"
 
     def write() -> None:
@@ -106,7 +108,7 @@ def my_cooperative(request: HttpRequest) -> HttpResponse:
         if send and saved_report.status in (ReviewStatus.DRAFT, ReviewStatus.RETURNED):
             services.submit_yearly(report=saved_report, user=request.user)
 
-    if not locked and saved(form, write):
+    if not locked and saved(form, write, guard=guard):
         if send:
             messages.success(request, _("Đã gửi số liệu năm %(year)s để duyệt.") % {"year": year})
         else:
@@ -128,7 +130,7 @@ def my_cooperative(request: HttpRequest) -> HttpResponse:
         request,
         "registry/my_cooperative.html",
         context,
-        status=400 if form.is_bound and form.errors else 200,
+        status=conflict_status(form) if form.is_bound and form.errors else 200,
     )
 
 
