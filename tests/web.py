@@ -110,10 +110,11 @@ class _FormReader(HTMLParser):
             self.inside = False
 
 
-def form_values(html: str) -> dict[str, Any]:
-    """What the page's (largest) post form would send as it stands: a value per field (a list where
-    several are chosen), the hidden version included, the CSRF token left out."""
+def form_values(html: str, having: str = "version") -> dict[str, Any]:
+    """What a post form of the page would send as it stands (the first with a field
+    `having`, else the largest: not the log-out button): a value per field, a list where
+    several are chosen, the CSRF token left out."""
     reader = _FormReader()
     reader.feed(html)
-    values = max(reader.forms, key=len)  # the page's form, not the log-out button's
+    values = next((f for f in reader.forms if having in f), None) or max(reader.forms, key=len)
     return {k: v if len(v) != 1 else v[0] for k, v in values.items()}

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.db import connections, models, router, transaction
@@ -36,6 +36,7 @@ from kttt.lib.dates import format_date
 from kttt.lib.errors import Refusal
 
 VERSION = "version"
+F = TypeVar("F", bound=forms.Form)
 
 
 def plain(value: Any) -> Any:
@@ -118,7 +119,7 @@ class Guard:
         self.initial = self.initial_of(self.obj) if self.obj is not None else {}
         self.version = version_of(self.initial if self.obj is not None else None)
 
-    def track(self, form: forms.Form) -> forms.Form:
+    def track(self, form: F) -> F:
         """Give `form` the hidden field carrying the version it is shown with."""
         form.fields[VERSION] = VersionField(initial=self.version)
         return form
