@@ -597,7 +597,7 @@ def last_change(entity: Entity, target: Callable[[Any], str], fields: Iterable[s
         if entry is None:
             return ""
         row = audit_rows([entry])[0]
-        message = _("Bản ghi này đã được %(who)s sửa lúc %(at)s sau khi bạn mở trang") % {
+        message = _("Bản ghi này đã được %(who)s sửa lúc %(at)s sau khi bạn đọc") % {
             "who": row["who"],
             "at": when(entry.at),
         }
@@ -616,18 +616,19 @@ def entity_guard(entity: Entity) -> Guard:
     return Guard(entity, initial_of, describe)
 
 
+def yearly_values(report: YearlyReport) -> dict[str, Any]:
+    """A year's figures as the yearly form shows them (and the API's `version` reads)."""
+    return {f: getattr(report, f) for f in YEARLY_FIELDS}
+
+
 def yearly_guard(entity: Entity, year: int, report: YearlyReport | None) -> Guard:
     """A year's figures of a cooperative (`report` None: not written yet, so a row written
     meanwhile by someone else is a conflict too)."""
-
-    def initial_of(r: YearlyReport) -> dict[str, Any]:
-        return {f: getattr(r, f) for f in YEARLY_FIELDS}
-
     describe = last_change(entity, lambda _r: f"yearly:{year}", YEARLY_FIELDS)
     if report is not None:
-        return Guard(report, initial_of, describe)
+        return Guard(report, yearly_values, describe)
     lookup = {"entity": entity, "year": year}
-    return Guard(None, initial_of, describe, model=YearlyReport, lookup=lookup)
+    return Guard(None, yearly_values, describe, model=YearlyReport, lookup=lookup)
 
 
 def ocop_guard(entity: Entity, product: OcopProduct) -> Guard:

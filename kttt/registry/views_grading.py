@@ -32,10 +32,10 @@ def last_saved(rule: GradingRule) -> str:
         rule.updated_by.get_full_name() or rule.updated_by.get_username() if rule.updated_by else ""
     )
     if not who:
-        return _("Quy định này đã được sửa lúc %(at)s sau khi bạn mở trang.") % {
+        return _("Quy định này đã được sửa lúc %(at)s sau khi bạn đọc.") % {
             "at": when(rule.updated_at)
         }
-    return _("Quy định này đã được %(who)s sửa lúc %(at)s sau khi bạn mở trang.") % {
+    return _("Quy định này đã được %(who)s sửa lúc %(at)s sau khi bạn đọc.") % {
         "who": who,
         "at": when(rule.updated_at),
     }

@@ -228,7 +228,9 @@ ACTIONS = {
 def review_detail(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """One year's figures beside the year before, their history, and the office's action."""
     report = access_yearly(request, code, year, review=True)
-    form = CommentForm(request.POST or None)
+    # The figures shown are the figures approved: a change meanwhile refuses the step.
+    guard = yearly_guard(report.entity, year, report)
+    form = guard.track(CommentForm(request.POST or None))
     action = request.POST.get("action", "")
     if request.method == "POST" and action not in ACTIONS:
         form.add_error(None, _("Thao tác không hợp lệ."))
@@ -241,9 +243,12 @@ def review_detail(request: HttpRequest, code: str, year: int) -> HttpResponse:
                 user=request.user,
                 **{argument: form.cleaned_data["comment"]},  # type: ignore[operator]
             ),
+            guard=guard,
         ):
             messages.success(request, str(done) % {"year": year})
             return redirect("registry:review_list")
+    if getattr(form, "conflict", False):
+        report.refresh_from_db()  # show the figures as they are now
     before = report.entity.reports.filter(year=year - 1).first()
     rows = [
         (
@@ -261,7 +266,7 @@ def review_detail(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "history": history(report),
         "form": form,
     }
-    status = 400 if form.is_bound and form.errors else 200
+    status = conflict_status(form) if form.is_bound and form.errors else 200
     return render(request, "registry/review_detail.html", context, status=status)
 
 

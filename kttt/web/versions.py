@@ -154,19 +154,14 @@ class Guard:
             yield
 
     def message(self, fresh: models.Model | None) -> str:
-        if fresh is None and self.obj is not None:
-            return _("Bản ghi này đã bị xóa sau khi bạn mở trang; dữ liệu bạn nhập chưa được lưu.")
-        told = self.describe(fresh) if fresh is not None else ""
-        head = told or _("Bản ghi này đã được người khác thay đổi sau khi bạn mở trang.")
-        return " ".join(
-            [
-                head,
-                _(
-                    "Dữ liệu bạn nhập chưa được lưu. Giá trị đang lưu được ghi dưới mỗi ô khác "
-                    "với dữ liệu của bạn; bấm lưu lần nữa để ghi đè bằng dữ liệu của bạn."
-                ),
-            ]
-        )
+        """Who changed the record and when, where known; what changed, where the trail
+        says it. The page or the API adds what to do about it."""
+        if fresh is None:
+            if self.obj is not None:
+                return _("Bản ghi này đã bị xóa sau khi bạn đọc.")
+            return _("Bản ghi này chưa có khi bạn đọc, nay đã được người khác tạo.")
+        told = self.describe(fresh)
+        return told or _("Bản ghi này đã được người khác thay đổi sau khi bạn đọc.")
 
 
 def shown(field: forms.Field, value: Any) -> str:
@@ -193,7 +188,11 @@ def show_conflict(form: forms.Form, conflict: Conflict) -> None:
     """The refused form comes back with the user's input kept, the message above it, the
     stored value under each field that differs from the input, and the record's current
     version in the hidden field, so that saving again overwrites deliberately."""
-    form.add_error(None, str(conflict))
+    advice = _(
+        "Dữ liệu bạn nhập chưa được lưu. Giá trị đang lưu được ghi dưới mỗi ô khác với dữ "
+        "liệu của bạn; bấm lưu lần nữa để ghi đè bằng dữ liệu của bạn."
+    )
+    form.add_error(None, f"{conflict} {advice}")
     current = conflict.current or {}
     cleaned = getattr(form, "cleaned_data", {})
     for name, value in current.items():

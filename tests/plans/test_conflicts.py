@@ -118,7 +118,7 @@ def test_an_activity_says_when_it_was_saved(w, planner):
     act = Activity.objects.get(pk=w.act_xa.pk)
     assert (act.participants, act.place) == (40, "")
     saved_at = timezone.localtime(act.updated_at).strftime("%d/%m/%Y %H:%M")
-    assert f"Bản ghi này đã được sửa lúc {saved_at} sau khi bạn mở trang." in text
+    assert f"Bản ghi này đã được sửa lúc {saved_at} sau khi bạn đọc." in text
     assert planner.post(address, again).status_code == 302
     act.refresh_from_db()
     assert act.place == "Nhà văn hóa"

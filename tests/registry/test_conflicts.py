@@ -224,3 +224,26 @@ def test_it_refuses_the_second_save_of_a_grading_rule(db):
     assert two.post(edit, again).status_code == 302
     rule.refresh_from_db()
     assert (rule.note, rule.labels["kha"]) == (shipped_note, "Khá giỏi")  # its whole form
+
+
+def test_approving_figures_changed_since_they_were_shown_is_refused(
+    mine, office_user, officer_user
+):
+    """The office opens a sent 2024 row to approve it; the commune officer changes a figure
+    (the row goes back to draft); the office's "Duyệt" is refused, the page shows the new
+    figure; approving again, now with what it sees, goes through."""
+    factories.yearly(mine, 2024, members=20)
+    YearlyReport.objects.filter(entity=mine, year=2024).update(status="submitted")
+    review = reverse("registry:review_detail", args=[mine.code, 2024])
+    office = client_for(office_user)
+    shown = opened(office, review)
+    edit = reverse("registry:yearly_edit", args=[mine.code, 2024])
+    officer = client_for(officer_user)
+    assert officer.post(edit, {**opened(officer, edit), "members": "23"}).status_code == 302
+
+    text = refused(office.post(review, {**shown, "action": "approve"}))
+    row = YearlyReport.objects.get(entity=mine, year=2024)
+    assert (row.members, row.status) == (23, "draft")
+    assert "Số thành viên: 20 → 23" in text
+    assert office.post(review, {**form_values(text), "action": "approve"}).status_code == 302
+    assert YearlyReport.objects.get(entity=mine, year=2024).status == "approved"

@@ -202,9 +202,11 @@ def account_guard(user: User) -> Guard:
             return ""
         who = (entry.actor.get_full_name() or entry.actor.get_username()) if entry.actor else ""
         what = describe_changes(entry.changes)
-        return _(
-            "Tài khoản này đã được %(who)s sửa lúc %(at)s sau khi bạn mở trang (%(what)s)."
-        ) % {"who": who or _("người khác"), "at": when(entry.at), "what": what}
+        return _("Tài khoản này đã được %(who)s sửa lúc %(at)s sau khi bạn đọc (%(what)s).") % {
+            "who": who or _("người khác"),
+            "at": when(entry.at),
+            "what": what,
+        }
 
     return Guard(user, initial_of, describe)
 

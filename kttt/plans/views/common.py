@@ -89,9 +89,7 @@ def no_plan(request: HttpRequest, tab: str) -> HttpResponse:
 def changed_at(obj: Any) -> str:
     """When a record that keeps `updated_at` (an activity) was last saved; the plans keep no
     trail of who changed what, so a conflict's message names no one."""
-    return _("Bản ghi này đã được sửa lúc %(at)s sau khi bạn mở trang.") % {
-        "at": when(obj.updated_at)
-    }
+    return _("Bản ghi này đã được sửa lúc %(at)s sau khi bạn đọc.") % {"at": when(obj.updated_at)}
 
 
 def guard_of(obj: Any, initial_of: Any) -> Guard:
