@@ -12,14 +12,20 @@ Huyện Phong Thổ (109) and the commune officer of today's Xã Phong Thổ (35
 
 import datetime as dt
 import re
+import threading
+import time
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from kttt.accounts.models import Role
+from kttt.registry import services
 from kttt.registry.models import AuditEntry, Entity, GradingRule, OcopProduct, YearlyReport
+from kttt.registry.views import yearly_guard
+from kttt.web.versions import Conflict
 from tests import factories
 from tests.web import PLAIN_STORAGES, client_for, coop, form_values, person
 
@@ -247,3 +253,50 @@ def test_approving_figures_changed_since_they_were_shown_is_refused(
     assert "Số thành viên: 20 → 23" in text
     assert office.post(review, {**form_values(text), "action": "approve"}).status_code == 302
     assert YearlyReport.objects.get(entity=mine, year=2024).status == "approved"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_at_the_same_moment_the_second_waits_and_is_refused(phong_tho):
+    """The check and the write are one step: while the first save holds the row (checked,
+    written, not yet committed), the second, read with the same version, waits for it, then
+    sees the new version and is refused. PostgreSQL only: the test run's in-memory SQLite
+    database (shared cache) answers "locked" at once instead of waiting; on a real SQLite
+    file the transaction is BEGIN IMMEDIATE (settings) and the guard's no-op UPDATE takes
+    the write lock first, so a second writer waits out the busy timeout the same way."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs two connections that wait on a row lock (PostgreSQL)")
+    entity = coop("0101", phong_tho.tt_phong_tho, phong_tho.xa_phong_tho)
+    factories.yearly(entity, 2024, members=20)
+    read = yearly_guard(entity, 2024, YearlyReport.objects.get(entity=entity, year=2024)).version
+    inside, release = threading.Event(), threading.Event()
+    outcome: dict[str, str] = {}
+
+    def save(who: str, members: int, hold: bool) -> None:
+        try:
+            if not hold:
+                inside.wait(10)
+            report = YearlyReport.objects.get(entity=entity, year=2024)
+            with yearly_guard(entity, 2024, report).checked(read):
+                values = {"members": members}
+                services.save_yearly(entity=entity, year=2024, values=values, source="test")
+                if hold:
+                    inside.set()
+                    release.wait(10)
+            outcome[who] = "saved"
+        except Conflict:
+            outcome[who] = "refused"
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=save, args=("first", 22, True))
+    second = threading.Thread(target=save, args=("second", 25, False))
+    first.start()
+    second.start()
+    inside.wait(10)
+    time.sleep(0.5)
+    assert second.is_alive()  # waiting on the first's row lock
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert outcome == {"first": "saved", "second": "refused"}
+    assert YearlyReport.objects.get(entity=entity, year=2024).members == 22
