@@ -255,7 +255,13 @@ def test_approving_figures_changed_since_they_were_shown_is_refused(
     assert YearlyReport.objects.get(entity=mine, year=2024).status == "approved"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs two connections that wait on a row lock (PostgreSQL)",
+)
+# serialized_rollback: the flush after a transactional test must not lose the units loaded
+# by the data migration for the tests that follow.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_saves_at_the_same_moment_the_second_waits_and_is_refused(phong_tho):
     """The check and the write are one step: while the first save holds the row (checked,
     written, not yet committed), the second, read with the same version, waits for it, then
@@ -263,8 +269,6 @@ def test_two_saves_at_the_same_moment_the_second_waits_and_is_refused(phong_tho)
     database (shared cache) answers "locked" at once instead of waiting; on a real SQLite
     file the transaction is BEGIN IMMEDIATE (settings) and the guard's no-op UPDATE takes
     the write lock first, so a second writer waits out the busy timeout the same way."""
-    if connection.vendor != "postgresql":
-        pytest.skip("needs two connections that wait on a row lock (PostgreSQL)")
     entity = coop("0101", phong_tho.tt_phong_tho, phong_tho.xa_phong_tho)
     factories.yearly(entity, 2024, members=20)
     read = yearly_guard(entity, 2024, YearlyReport.objects.get(entity=entity, year=2024)).version
