@@ -23,25 +23,14 @@ from tests.web import PLAIN_STORAGES, admin, client_for, form_values
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _plain_static(settings, tmp_path):
+@pytest.fixture
+def w(phong_tho, settings):
+    """The execution world, with its planning office and an administrator as clients."""
     settings.STORAGES = PLAIN_STORAGES
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def w(phong_tho):
-    return build_world(phong_tho)
-
-
-@pytest.fixture
-def planner(w):
-    return client_for(member(Role.PLANNING, "109"))
-
-
-@pytest.fixture
-def administrator(w):
-    return client_for(admin())
+    world = build_world(phong_tho)
+    world.planner = client_for(member(Role.PLANNING, "109"))
+    world.administrator = client_for(admin())
+    return world
 
 
 def race(first, second, address, first_change, second_change):
@@ -61,7 +50,8 @@ def race(first, second, address, first_change, second_change):
     return refused.text, again
 
 
-def test_a_plan(w, planner, administrator):
+def test_a_plan(w):
+    planner, administrator = w.planner, w.administrator
     address = reverse("plans:plan_edit", args=[w.plan.pk])
     text, again = race(
         planner, administrator, address, {"name": "Đề án A"}, {"baseline_year": str(w.year)}
@@ -74,7 +64,8 @@ def test_a_plan(w, planner, administrator):
     assert (plan.name, plan.baseline_year) == ("Đề án KTTT huyện Phong Thổ (thử)", w.year)
 
 
-def test_a_plans_text(w, planner, administrator):
+def test_a_plans_text(w):
+    planner, administrator = w.planner, w.administrator
     address = reverse("plans:plan_text_edit", args=[w.plan.pk])
     _text, again = race(
         planner,
@@ -90,7 +81,8 @@ def test_a_plans_text(w, planner, administrator):
     assert (plan.decision_number, plan.decision_agency) == ("", "UBND huyện Phong Thổ")
 
 
-def test_a_target(w, planner, administrator):
+def test_a_target(w):
+    planner, administrator = w.planner, w.administrator
     target = services.save_target(
         plan=w.plan,
         values={
@@ -111,7 +103,8 @@ def test_a_target(w, planner, administrator):
     assert Target.objects.get(pk=target.pk).value == Decimal(60)
 
 
-def test_an_activity_says_when_it_was_saved(w, planner):
+def test_an_activity_says_when_it_was_saved(w):
+    planner = w.planner
     officer = client_for(member(Role.COMMUNE, "3549", w.xa))
     address = reverse("execution:activity_edit", args=[w.act_xa.pk])
     text, again = race(officer, planner, address, {"participants": "40"}, {"place": "Nhà văn hóa"})
@@ -125,7 +118,8 @@ def test_an_activity_says_when_it_was_saved(w, planner):
     assert act.participants == w.act_xa.participants  # the planner's form, as it asked
 
 
-def test_an_enterprise_link(w, planner):
+def test_an_enterprise_link(w):
+    planner = w.planner
     officer = client_for(member(Role.COMMUNE, "3549", w.xa))
     link = activities.save_link(
         entity=w.coop_xa,
