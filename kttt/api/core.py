@@ -32,10 +32,13 @@ from ninja.security import HttpBearer, SessionAuth
 from kttt.accounts.tokens import user_for_key
 from kttt.areas.services import AreaError
 from kttt.lib.errors import Refusal
+from kttt.web.versions import Conflict
 
 
 class Error(Schema):
-    """Every answer that is not 2xx or 304."""
+    """Every answer that is not 2xx or 304. Codes: `invalid`, `refused`, `unknown_area`
+    (400), `unauthenticated` (401), `forbidden` (403), `not_found` (404), `conflict` (409: a
+    write carrying a `version` older than the record's, kttt.web.versions)."""
 
     code: str
     message: str
@@ -188,6 +191,13 @@ def unknown_area(request: HttpRequest, exc: Exception) -> HttpResponse:
         "unknown_area",
         _("Mã địa bàn không chỉ đơn vị hành chính nào vào năm được hỏi."),
     )
+
+
+@api.exception_handler(Conflict)
+def conflict(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A write over a newer version: who changed the record and when, nothing written."""
+    advice = _("Hãy đọc lại (GET) rồi gửi lại với version mới nếu vẫn muốn ghi đè.")
+    return error(request, 409, "conflict", f"{exc} {advice}")
 
 
 @api.exception_handler(Refusal)

@@ -27,7 +27,7 @@ from kttt.access.registry import (
     may_change_yearly,
 )
 from kttt.access.scope import today
-from kttt.api.core import Pages, error
+from kttt.api.core import Error, Pages, error
 from kttt.api.figures import ERRORS, AreaCode
 from kttt.areas.services import resolve_area
 from kttt.registry import queries, rules, services
@@ -43,7 +43,9 @@ from kttt.registry.models import (
     Status,
     YearlyReport,
 )
+from kttt.registry.views import yearly_guard, yearly_values
 from kttt.web.values import MAX_COUNT, MAX_MONEY, MIN_YEAR
+from kttt.web.versions import version_of
 
 router = Router(tags=["Hợp tác xã"])
 
@@ -167,6 +169,15 @@ class YearlyIn(Schema):
     grade: GradeIn | None = None
     hightech: bool = False
     value_chain: bool = False
+    version: str | None = Field(
+        None,
+        max_length=64,
+        pattern=r"^[0-9a-f]{1,64}$",
+        description=(
+            "`version` của dòng khi đọc (`0`: chưa có dòng); dòng đã đổi từ đó: 409 "
+            "`conflict`, không ghi gì. Bỏ trống: ghi đè, không kiểm tra"
+        ),
+    )
 
 
 class ReviewOut(Schema):
@@ -196,6 +207,9 @@ class YearlyOut(Schema):
     review: ReviewOut
     locked: bool = Field(description="đã duyệt: chỉ người duyệt sửa được")
     reported_at: dt.datetime | None
+    version: str = Field(
+        description="phiên bản số liệu; gửi lại khi ghi (PUT) để không ghi đè thay đổi khác"
+    )
 
 
 class ListFilter(Schema):
@@ -256,6 +270,7 @@ def yearly_item(report: YearlyReport) -> dict[str, Any]:
         review={"code": report.status, "label": label_of(ReviewStatus, report.status)},
         locked=report.locked,
         reported_at=report.reported_at,
+        version=version_of(yearly_values(report)),
     )
     return item
 
@@ -437,7 +452,7 @@ def check_figures(
 
 @router.put(
     "/cooperatives/{code}/yearly/{year}",
-    response={200: YearlyOut, 201: YearlyOut, **ERRORS},
+    response={200: YearlyOut, 201: YearlyOut, 409: Error, **ERRORS},
     url_name="yearly_write",
 )
 def yearly_write(request: HttpRequest, code: Code, year: YearPath, body: YearlyIn) -> Any:
@@ -445,7 +460,9 @@ def yearly_write(request: HttpRequest, code: Code, year: YearPath, body: YearlyI
     office and administrators save them approved; a commune officer or the cooperative's
     representative saves a draft, to send with `.../submit`, and may not change approved
     figures (403). A role that does not enter figures: 403. The form's rules: 400 `invalid`
-    naming the fields."""
+    naming the fields. With `version` (the row's `version` as read; `0` for a row not yet
+    written): a row changed since answers 409 `conflict`, saying who changed it and when,
+    and nothing is written; without it the row is overwritten (last write wins)."""
     if not is_object(request.body):
         # django-ninja reads a body of null, a list or a string as {}: that would write a
         # row of unknowns. Refused like any other malformed body, whoever asks.
@@ -462,18 +479,19 @@ def yearly_write(request: HttpRequest, code: Code, year: YearPath, body: YearlyI
         report.entity = entity
         if not may_change_yearly(request, report):
             return error(request, 403, "forbidden", str(services.LOCKED))
-    values = body.model_dump()
+    values = body.model_dump(exclude={"version"})
     values["grade"] = values["grade"] or ""
     if (refused := check_figures(request, entity, year, values)) is not None:
         return refused
-    saved = services.save_yearly(
-        entity=entity,
-        year=year,
-        values=values,
-        user=request.user,
-        source="api",
-        approve=approves_figures(request, entity),
-    )
+    with yearly_guard(entity, year, report).checked(body.version):  # a Conflict: 409
+        saved = services.save_yearly(
+            entity=entity,
+            year=year,
+            values=values,
+            user=request.user,
+            source="api",
+            approve=approves_figures(request, entity),
+        )
     return Answer(200 if report is not None else 201, yearly_item(saved))
 
 

@@ -8,6 +8,7 @@ import contextlib
 import datetime as dt
 import io
 import json
+from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -66,7 +67,8 @@ from kttt.registry.models import (
     Status,
     YearlyReport,
 )
-from kttt.web import is_partial, saved
+from kttt.web import Guard, conflict_status, is_partial, saved
+from kttt.web.versions import Describe, changes_sentence, when
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LEVEL_ORDER: dict[str, int] = {Level.PROVINCE: 0, Level.DISTRICT: 1, Level.COMMUNE: 2}
@@ -228,7 +230,7 @@ def form_page(
         request,
         "registry/form.html",
         context,
-        status=400 if form.is_bound and form.errors else status,
+        status=conflict_status(form) if form.is_bound and form.errors else status,
     )
 
 
@@ -268,10 +270,13 @@ def entity_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def entity_edit(request: HttpRequest, code: str) -> HttpResponse:
     entity = access_entity(request, code, write="registry")
-    initial = {f: getattr(entity, f) for f in services.ENTITY_FIELDS}
-    form = EntityEditForm(request.POST or None, scope=scope_of(request), initial=initial)
+    guard = entity_guard(entity)
+    form = EntityEditForm(request.POST or None, scope=scope_of(request), initial=guard.initial)
+    guard.track(form)
     if saved(
-        form, lambda: services.update_entity(entity=entity, values=form.values(), user=request.user)
+        form,
+        lambda: services.update_entity(entity=entity, values=form.values(), user=request.user),
+        guard=guard,
     ):
         messages.success(request, _("Đã lưu thông tin HTX."))
         return to_detail(entity)
@@ -387,8 +392,9 @@ def yearly_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
     report = access_yearly(request, code, year)
     entity = report.entity
     require(may_change_yearly(request, report))
-    initial = {f: getattr(report, f) for f in YEARLY_FIELDS}
-    form = YearlyForm(request.POST or None, entity=entity, year=year, initial=initial)
+    guard = yearly_guard(entity, year, report)
+    form = YearlyForm(request.POST or None, entity=entity, year=year, initial=guard.initial)
+    guard.track(form)
     if saved(
         form,
         lambda: services.save_yearly(
@@ -398,6 +404,7 @@ def yearly_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
             user=request.user,
             approve=approves_figures(request, entity),
         ),
+        guard=guard,
     ):
         messages.success(request, _("Đã lưu số liệu năm %(year)s.") % {"year": year})
         return to_detail(entity)
@@ -445,13 +452,9 @@ def ocop_create(request: HttpRequest, code: str) -> HttpResponse:
 def ocop_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     entity = access_entity(request, code, write="figures")
     product = get_object_or_404(entity.ocop_products, pk=pk)
-    initial = {
-        "name": product.name,
-        "stars": product.stars,
-        "recognized_on": product.recognized_on,
-        "level": product.level,
-    }
-    form = OcopForm(request.POST or None, entity=entity, product=product, initial=initial)
+    guard = ocop_guard(entity, product)
+    form = OcopForm(request.POST or None, entity=entity, product=product, initial=guard.initial)
+    guard.track(form)
     if saved(
         form,
         lambda: services.save_ocop(
@@ -461,6 +464,7 @@ def ocop_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             product=product,
             user=request.user,
         ),
+        guard=guard,
     ):
         messages.success(request, _("Đã lưu sản phẩm OCOP."))
         return to_detail(entity)
@@ -575,3 +579,63 @@ def audit_rows(entries: list[AuditEntry]) -> list[dict[str, Any]]:
         }
         for entry in entries
     ]
+
+
+# --- conflicts (optimistic locking, kttt.web.versions) --------------------------------
+
+
+def last_change(entity: Entity, target: Callable[[Any], str], fields: Iterable[str]) -> Describe:
+    """Who last changed, in the audit trail, one of `fields` of the record `target` names
+    (a function of the record read again), when, and what: for a conflict's message."""
+
+    def describe(fresh: Any) -> str:
+        entry = (
+            entity.audit_entries.filter(target=target(fresh), changes__has_any_keys=list(fields))
+            .select_related("user")
+            .first()
+        )
+        if entry is None:
+            return ""
+        row = audit_rows([entry])[0]
+        message = _("Bản ghi này đã được %(who)s sửa lúc %(at)s sau khi bạn đọc") % {
+            "who": row["who"],
+            "at": when(entry.at),
+        }
+        if what := changes_sentence(row["changes"]):
+            message += f" ({what})"
+        return f"{message}."
+
+    return describe
+
+
+def entity_guard(entity: Entity) -> Guard:
+    def initial_of(e: Entity) -> dict[str, Any]:
+        return {f: getattr(e, f) for f in services.ENTITY_FIELDS}
+
+    describe = last_change(entity, lambda _e: "entity", services.ENTITY_FIELDS)
+    return Guard(entity, initial_of, describe)
+
+
+def yearly_values(report: YearlyReport) -> dict[str, Any]:
+    """A year's figures as the yearly form shows them (and the API's `version` reads)."""
+    return {f: getattr(report, f) for f in YEARLY_FIELDS}
+
+
+def yearly_guard(entity: Entity, year: int, report: YearlyReport | None) -> Guard:
+    """A year's figures of a cooperative (`report` None: not written yet, so a row written
+    meanwhile by someone else is a conflict too)."""
+    describe = last_change(entity, lambda _r: f"yearly:{year}", YEARLY_FIELDS)
+    if report is not None:
+        return Guard(report, yearly_values, describe)
+    lookup = {"entity": entity, "year": year}
+    return Guard(None, yearly_values, describe, model=YearlyReport, lookup=lookup)
+
+
+def ocop_guard(entity: Entity, product: OcopProduct) -> Guard:
+    fields = ("name", *services.OCOP_FIELDS)
+
+    def initial_of(p: OcopProduct) -> dict[str, Any]:
+        return {f: getattr(p, f) for f in fields}
+
+    describe = last_change(entity, lambda p: f"ocop:{p.name}", fields)
+    return Guard(product, initial_of, describe)

@@ -14,7 +14,8 @@ from kttt.access.scope import require
 from kttt.registry.forms import GradingRuleForm
 from kttt.registry.grading import grading_date, save_grading_rule
 from kttt.registry.models import GradingRule
-from kttt.web import saved
+from kttt.web import Guard, conflict_status, saved
+from kttt.web.versions import when
 
 
 @login_required
@@ -25,14 +26,33 @@ def grading_rule_list(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/grading_rule_list.html", context)
 
 
+def last_saved(rule: GradingRule) -> str:
+    """Who saved the rule last and when (the rule keeps both), for a conflict's message."""
+    who = (
+        rule.updated_by.get_full_name() or rule.updated_by.get_username() if rule.updated_by else ""
+    )
+    if not who:
+        return _("Quy định này đã được sửa lúc %(at)s sau khi bạn đọc.") % {
+            "at": when(rule.updated_at)
+        }
+    return _("Quy định này đã được %(who)s sửa lúc %(at)s sau khi bạn đọc.") % {
+        "who": who,
+        "at": when(rule.updated_at),
+    }
+
+
 def _form_page(request: HttpRequest, rule: GradingRule | None) -> HttpResponse:
-    form = GradingRuleForm(request.POST or None, initial=GradingRuleForm.initial_for(rule))
+    guard = Guard(rule, GradingRuleForm.initial_for, last_saved) if rule else None
+    initial = guard.initial if guard else GradingRuleForm.initial_for(None)
+    form = GradingRuleForm(request.POST or None, initial=initial)
+    if guard:
+        guard.track(form)
     done: list[int] = []
 
     def write() -> None:
         done.append(save_grading_rule(values=form.values(), rule=rule, user=request.user)[1])
 
-    if saved(form, write):
+    if saved(form, write, guard=guard):
         messages.success(
             request,
             _("Đã lưu quy định xếp loại. %(n)s dòng số liệu năm được gắn lại quy định xếp loại.")
@@ -41,7 +61,7 @@ def _form_page(request: HttpRequest, rule: GradingRule | None) -> HttpResponse:
         return redirect("registry:grading_rule_list")
     title = _("Sửa quy định xếp loại") if rule else _("Ghi nhận quy định xếp loại")
     context = {"form": form, "title": title, "rule": rule}
-    status = 400 if form.is_bound else 200
+    status = conflict_status(form) if form.is_bound else 200
     return render(request, "registry/grading_rule_form.html", context, status=status)
 
 

@@ -44,7 +44,8 @@ from kttt.registry.models import (
 )
 from kttt.registry.queries import active_at, in_area, report_years
 from kttt.registry.reporting import deadline, deadline_end
-from kttt.web import saved
+from kttt.registry.views import yearly_guard
+from kttt.web import conflict_status, saved
 from kttt.web.fields import VNForm
 
 
@@ -89,10 +90,11 @@ def my_cooperative(request: HttpRequest) -> HttpResponse:
     report = entity.reports.filter(year=year).first()
     before = entity.reports.filter(year=year - 1).first()
     locked = report is not None and not may_change_yearly(request, _with(report, entity))
-    initial = {f: getattr(report, f) for f in YEARLY_FIELDS} if report else {}
+    guard = yearly_guard(entity, year, report)
     form = YearlyForm(
-        None if locked else (request.POST or None), entity=entity, year=year, initial=initial
+        None if locked else (request.POST or None), entity=entity, year=year, initial=guard.initial
     )
+    guard.track(form)
     send = request.POST.get("action") == "submit"
 
     def write() -> None:
@@ -106,7 +108,7 @@ def my_cooperative(request: HttpRequest) -> HttpResponse:
         if send and saved_report.status in (ReviewStatus.DRAFT, ReviewStatus.RETURNED):
             services.submit_yearly(report=saved_report, user=request.user)
 
-    if not locked and saved(form, write):
+    if not locked and saved(form, write, guard=guard):
         if send:
             messages.success(request, _("Đã gửi số liệu năm %(year)s để duyệt.") % {"year": year})
         else:
@@ -128,7 +130,7 @@ def my_cooperative(request: HttpRequest) -> HttpResponse:
         request,
         "registry/my_cooperative.html",
         context,
-        status=400 if form.is_bound and form.errors else 200,
+        status=conflict_status(form) if form.is_bound and form.errors else 200,
     )
 
 
@@ -226,7 +228,9 @@ ACTIONS = {
 def review_detail(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """One year's figures beside the year before, their history, and the office's action."""
     report = access_yearly(request, code, year, review=True)
-    form = CommentForm(request.POST or None)
+    # The figures shown are the figures approved: a change meanwhile refuses the step.
+    guard = yearly_guard(report.entity, year, report)
+    form = guard.track(CommentForm(request.POST or None))
     action = request.POST.get("action", "")
     if request.method == "POST" and action not in ACTIONS:
         form.add_error(None, _("Thao tác không hợp lệ."))
@@ -239,9 +243,12 @@ def review_detail(request: HttpRequest, code: str, year: int) -> HttpResponse:
                 user=request.user,
                 **{argument: form.cleaned_data["comment"]},  # type: ignore[operator]
             ),
+            guard=guard,
         ):
             messages.success(request, str(done) % {"year": year})
             return redirect("registry:review_list")
+    if getattr(form, "conflict", False):
+        report.refresh_from_db()  # show the figures as they are now
     before = report.entity.reports.filter(year=year - 1).first()
     rows = [
         (
@@ -259,7 +266,7 @@ def review_detail(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "history": history(report),
         "form": form,
     }
-    status = 400 if form.is_bound and form.errors else 200
+    status = conflict_status(form) if form.is_bound and form.errors else 200
     return render(request, "registry/review_detail.html", context, status=status)
 
 

@@ -12,16 +12,20 @@ from kttt.web.fields import (
     VNYearField,
 )
 from kttt.web.pages import is_partial, saved
+from kttt.web.versions import Conflict, Guard, conflict_status
 
 __all__ = [
     "INVALID_CHOICE",
     "REQUIRED",
+    "Conflict",
+    "Guard",
     "ParsedField",
     "VNDateField",
     "VNDecimalField",
     "VNForm",
     "VNIntegerField",
     "VNYearField",
+    "conflict_status",
     "is_partial",
     "saved",
 ]

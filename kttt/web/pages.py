@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from kttt.lib.errors import Refusal
+from kttt.web.versions import VERSION, Conflict, Guard, show_conflict
 
 # A write that meets another's write lock (SQLite's busy timeout ran out, a PostgreSQL
 # deadlock or serialization failure) is tried once more after this pause.
@@ -38,15 +39,27 @@ def write_retrying(write: Callable[[], object]) -> object:
     return write()
 
 
-def saved(form: Any, write: Callable[[], object]) -> bool:
+def saved(form: Any, write: Callable[[], object], *, guard: Guard | None = None) -> bool:
     """For a valid submitted form, call the service; a refusal becomes a form error
     instead of an error page, and so does a database kept busy by another write (an
     import): the form comes back with what the user typed. True when the write went
-    through."""
+    through. With a `guard` (an edit form, kttt.web.versions), the write runs in one
+    transaction after the record's version is checked against the one the form was shown
+    with; a conflict brings the form back with the user's input, who changed the record and
+    when, and the stored values."""
     if not (form.is_bound and form.is_valid()):
         return False
+
+    def guarded() -> object:
+        if guard is None:
+            return write()
+        with guard.checked(form.cleaned_data.get(VERSION)):
+            return write()
+
     try:
-        write_retrying(write)
+        write_retrying(guarded)
+    except Conflict as exc:
+        show_conflict(form, exc)
     except OperationalError as exc:
         if not busy(exc):
             raise

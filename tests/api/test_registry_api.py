@@ -20,6 +20,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from kttt.accounts.models import Role
 from kttt.accounts.tokens import create_token
@@ -464,3 +465,51 @@ def test_a_write_by_session_needs_the_csrf_token(w):
     assert response.status_code == 403
     assert not YearlyReport.objects.exists()
     assert client.get(f"{LIST}/P03").status_code == 200  # reading needs none
+
+
+# --- conflicts (optimistic locking) -------------------------------------------------------
+
+
+def test_a_write_over_a_newer_version_is_refused_with_who_and_when(w):
+    """The commune officer and the planning office read P03's 2024 row (a cooperative of
+    Thị trấn Phong Thổ, before the reform); the officer writes first; the office's write with
+    the version it read answers 409 and changes nothing; with the new version it goes through."""
+    factories.yearly(w.p03, 2024, members=20)
+    YearlyReport.objects.filter(entity=w.p03, year=2024).update(status="draft")
+    row = f"{LIST}/P03/yearly/2024"
+    read_by_officer, read_by_office = w.commune.get(row)[1], w.planning.get(row)[1]
+    assert read_by_officer["version"] == read_by_office["version"]
+    status, body = w.commune.put(
+        row, {**FIGURES, "members": 22, "version": read_by_officer["version"]}
+    )
+    assert (status, body["members"]) == (200, 22)
+    assert body["version"] != read_by_officer["version"]
+
+    status, body = w.planning.put(
+        row, {**FIGURES, "members": 25, "version": read_by_office["version"]}
+    )
+    assert status == 409
+    assert body["code"] == "conflict"
+    entry = AuditEntry.objects.filter(entity=w.p03, target="yearly:2024").first()
+    at = timezone.localtime(entry.at).strftime("%d/%m/%Y %H:%M")
+    assert f"sửa lúc {at}" in body["message"]
+    assert "Số thành viên: 20 → 22" in body["message"]
+    assert entry.user.username in body["message"]  # no full name: the user name
+    assert YearlyReport.objects.get(entity=w.p03, year=2024).members == 22
+
+    fresh = w.planning.get(row)[1]
+    status, body = w.planning.put(row, {**FIGURES, "members": 25, "version": fresh["version"]})
+    assert (status, body["members"], body["review"]["code"]) == (200, 25, "approved")
+
+
+def test_a_version_of_a_row_not_yet_written_is_refused_once_someone_wrote_it(w):
+    status, _body = w.commune.put(f"{LIST}/P03/yearly/2023", {**FIGURES, "version": "0"})
+    assert status == 201
+    status, body = w.planning.put(f"{LIST}/P03/yearly/2023", {**FIGURES, "version": "0"})
+    assert (status, body["code"]) == (409, "conflict")
+
+
+def test_a_write_without_a_version_overwrites_as_before(w):
+    factories.yearly(w.p03, 2024, members=20)
+    status, body = w.planning.put(f"{LIST}/P03/yearly/2024", {**FIGURES, "members": 30})
+    assert (status, body["members"]) == (200, 30)

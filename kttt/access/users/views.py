@@ -28,7 +28,8 @@ from kttt.accounts.models import AccountAuditEntry, Membership, Role
 from kttt.accounts.views import create_from_form, revoke_page, token_rows
 from kttt.lib.dates import format_date
 from kttt.lib.text import fold
-from kttt.web import saved
+from kttt.web import Guard, conflict_status, saved
+from kttt.web.versions import when
 
 AUDIT_LIMIT = 200
 CHANGE_LABELS = {
@@ -165,22 +166,49 @@ def _detail(
             :AUDIT_LIMIT
         ]
     ]
-    initial = {"full_name": user.first_name, "email": user.email}
+    if account_form is None:
+        guard = account_guard(user)
+        account_form = guard.track(AccountForm(initial=guard.initial))
     context: dict[str, Any] = {
         "account": user,
         "memberships": memberships,
         "audit": audit,
-        "account_form": account_form or AccountForm(initial=initial),
+        "account_form": account_form,
         "role_form": role_form or RoleForm(),
         "token_rows": token_rows(user),
         "token_form": token_form or TokenForm(),
         "is_self": user.pk == request.user.pk,
         "email_configured": services.email_configured(),
     }
-    bound = any(
-        form is not None and form.is_bound for form in (account_form, role_form, token_form)
-    )
-    return render(request, "users/user_detail.html", context, status=400 if bound else 200)
+    bound = [form for form in (account_form, role_form, token_form) if form and form.is_bound]
+    status = conflict_status(bound[0]) if bound else 200
+    return render(request, "users/user_detail.html", context, status=status)
+
+
+def account_guard(user: User) -> Guard:
+    """The version check of an account's name and e-mail; who changed them and when comes
+    from the account's audit trail."""
+
+    def initial_of(u: User) -> dict[str, Any]:
+        return {"full_name": u.first_name, "email": u.email}
+
+    def describe(u: User) -> str:
+        entry = (
+            AccountAuditEntry.objects.filter(user=u, action=AccountAuditEntry.Action.UPDATE)
+            .select_related("actor")
+            .first()
+        )
+        if entry is None:
+            return ""
+        who = (entry.actor.get_full_name() or entry.actor.get_username()) if entry.actor else ""
+        what = describe_changes(entry.changes)
+        return _("Tài khoản này đã được %(who)s sửa lúc %(at)s sau khi bạn đọc (%(what)s).") % {
+            "who": who or _("người khác"),
+            "at": when(entry.at),
+            "what": what,
+        }
+
+    return Guard(user, initial_of, describe)
 
 
 @login_required
@@ -189,7 +217,8 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _account(request, pk)
     if request.method != "POST":
         return _detail(request, user)
-    form = AccountForm(request.POST)
+    guard = account_guard(user)
+    form = guard.track(AccountForm(request.POST))
 
     def write() -> None:
         services.update_account(
@@ -199,7 +228,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
         )
 
-    if saved(form, write):
+    if saved(form, write, guard=guard):
         messages.success(request, _("Đã lưu thông tin tài khoản."))
         return redirect("users:user_detail", pk=user.pk)
     return _detail(request, user, account_form=form)

@@ -26,7 +26,7 @@ from kttt.access.scope import require
 from kttt.plans import activities
 from kttt.plans.forms.activities import ActivityForm, EvidenceForm
 from kttt.plans.models import Activity, ActivityStatus
-from kttt.plans.views.common import plan_context, status_of
+from kttt.plans.views.common import guard_of, plan_context, status_of
 from kttt.web import saved
 
 
@@ -83,18 +83,21 @@ def activity_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     activity = access_activity(request, pk, write=True)
+    guard = guard_of(activity, ActivityForm.initial_of)
     form = ActivityForm(
         request.POST or None,
         request=request,
         plan=activity.task.plan,
         activity=activity,
-        initial=ActivityForm.initial_of(activity),
+        initial=guard.initial,
     )
+    guard.track(form)
     if saved(
         form,
         lambda: activities.save_activity(
             values=form.values(), cooperatives=form.chosen_cooperatives(), activity=activity
         ),
+        guard=guard,
     ):
         messages.success(request, _("Đã lưu hoạt động."))
         return redirect("execution:activity_detail", pk=activity.pk)

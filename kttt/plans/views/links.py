@@ -17,7 +17,7 @@ from kttt.access.scope import today
 from kttt.plans import activities, budget
 from kttt.plans.forms.links import LinkFilterForm, LinkForm
 from kttt.plans.models import EnterpriseLink
-from kttt.plans.views.common import status_of
+from kttt.plans.views.common import guard_of, status_of
 from kttt.registry.models import Entity
 from kttt.registry.queries import search
 from kttt.web import saved
@@ -119,10 +119,12 @@ def link_create(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def link_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     link = access_link(request, code, pk, write=True)
-    initial = {f: getattr(link, f) for f in LinkForm.FIELDS}
-    form = LinkForm(request.POST or None, initial=initial)
+    guard = guard_of(link, lambda k: {f: getattr(k, f) for f in LinkForm.FIELDS})
+    form = guard.track(LinkForm(request.POST or None, initial=guard.initial))
     if saved(
-        form, lambda: activities.save_link(entity=link.entity, values=form.values(), link=link)
+        form,
+        lambda: activities.save_link(entity=link.entity, values=form.values(), link=link),
+        guard=guard,
     ):
         messages.success(request, _("Đã lưu liên kết."))
         return to_links(link.entity)

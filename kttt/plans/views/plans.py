@@ -27,7 +27,7 @@ from kttt.plans.forms.plans import CopyPlanForm, PlanForm, PlanTextForm
 from kttt.plans.models import Comparison, Plan, Target
 from kttt.plans.queries import plan_area_date
 from kttt.plans.text import plan_text
-from kttt.plans.views.common import STATUS_CLASS, form_page, to_plan
+from kttt.plans.views.common import STATUS_CLASS, form_page, guard_of, to_plan
 from kttt.web import is_partial, saved
 
 
@@ -178,10 +178,10 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = access_plan(request, pk, write=True)
-    form = PlanForm(
-        request.POST or None, scope=scope_of(request), initial=PlanForm.initial_of(plan)
-    )
-    if saved(form, lambda: services.update_plan(plan=plan, values=form.values())):
+    guard = guard_of(plan, PlanForm.initial_of)
+    form = PlanForm(request.POST or None, scope=scope_of(request), initial=guard.initial)
+    guard.track(form)
+    if saved(form, lambda: services.update_plan(plan=plan, values=form.values()), guard=guard):
         messages.success(request, _("Đã lưu đề án."))
         return to_plan(plan)
     return form_page(
@@ -201,8 +201,9 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_text_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The plan's own text: decision, legal bases, sections I, II.3 and III.1."""
     plan = access_plan(request, pk, write=True)
-    form = PlanTextForm(request.POST or None, initial=PlanTextForm.initial_of(plan))
-    if saved(form, lambda: services.update_plan_text(plan=plan, values=form.values())):
+    guard = guard_of(plan, PlanTextForm.initial_of)
+    form = guard.track(PlanTextForm(request.POST or None, initial=guard.initial))
+    if saved(form, lambda: services.update_plan_text(plan=plan, values=form.values()), guard=guard):
         messages.success(request, _("Đã lưu văn bản đề án."))
         return to_plan(plan)
     intro = _(

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from kttt.access.plans import access_plan, access_target
 from kttt.plans import services
 from kttt.plans.forms.targets import TargetForm
-from kttt.plans.views.common import form_page, to_plan
+from kttt.plans.views.common import form_page, guard_of, to_plan
 from kttt.web import saved
 
 TARGET_HELP = _lazy(
@@ -37,10 +37,14 @@ def target_create(request: HttpRequest, pk: int) -> HttpResponse:
 def target_edit(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
     target = access_target(request, pk, target_pk, write=True)
     plan = target.plan
-    form = TargetForm(
-        request.POST or None, plan=plan, target=target, initial=TargetForm.initial_of(target)
-    )
-    if saved(form, lambda: services.save_target(plan=plan, target=target, values=form.values())):
+    guard = guard_of(target, TargetForm.initial_of)
+    form = TargetForm(request.POST or None, plan=plan, target=target, initial=guard.initial)
+    guard.track(form)
+    if saved(
+        form,
+        lambda: services.save_target(plan=plan, target=target, values=form.values()),
+        guard=guard,
+    ):
         messages.success(request, _("Đã lưu mục tiêu."))
         return to_plan(plan)
     return form_page(request, form, title=_("Sửa mục tiêu"), plan=plan, help=str(TARGET_HELP))
