@@ -42,6 +42,19 @@ def test_check_deploy_is_clean_with_the_documented_production_settings(tmp_path)
     assert "System check identified no issues (1 silenced)." in done.stdout
 
 
+def test_the_proxy_header_is_read_as_django_wants_it(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "DATABASE_"))}
+    env.update(SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto", KTTT_VAR_DIR=str(tmp_path))
+    probe = "from django.conf import settings; print(settings.SECURE_PROXY_SSL_HEADER)"
+    done = subprocess.run(
+        [str(BIN / "kttt"), "shell", "-c", probe],
+        env=env, cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.stdout.strip().splitlines()[-1] == "('HTTP_X_FORWARDED_PROTO', 'https')", (
+        done.stderr
+    )
+
+
 def test_check_deploy_warns_with_the_make_run_defaults(tmp_path):
     # The same check on `make run`'s plain-HTTP defaults says what production must turn on.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "DATABASE_"))}

@@ -105,3 +105,16 @@ def test_https_stays_off_by_default(client, settings):
     assert response.status_code == 200
     assert "Strict-Transport-Security" not in response
     assert settings.SESSION_COOKIE_SECURE is False
+
+
+def test_behind_the_https_proxy_plain_http_is_redirected_and_https_gets_hsts(settings):
+    # The documented production settings (docs/deployment.md), as settings.py reads them.
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    plain = Client().get("/dang-nhap/", HTTP_X_FORWARDED_PROTO="http")
+    assert (plain.status_code, plain["Location"]) == (301, "https://testserver/dang-nhap/")
+    secure = Client().get("/dang-nhap/", HTTP_X_FORWARDED_PROTO="https")
+    assert secure.status_code == 200
+    assert secure["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
