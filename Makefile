@@ -105,6 +105,8 @@ run: $(VENV)/.installed-base
 	if [ -n "$$demo" ]; then echo "$$demo"; elif [ -f "$$accounts" ]; then cat "$$accounts"; fi
 	@$(MAKE) serve
 
+# Workers, threads, timeout and logs: gunicorn.conf.py, which GUNICORN_CMD_ARGS overrides
+# (e.g. GUNICORN_CMD_ARGS="--workers 3"); the address: HOST and PORT.
 serve: $(VENV)/.installed-base
 	@set -a; [ ! -f .env ] || . ./.env; set +a; \
 	var="$${KTTT_VAR_DIR:-var}"; \
@@ -115,8 +117,7 @@ serve: $(VENV)/.installed-base
 	  export SECRET_KEY="$$(cat "$$var/secret_key")"; \
 	fi; \
 	echo "==> KTTT is at http://$(HOST):$(PORT)/ (Ctrl+C stops it; data stays in var/)"; \
-	exec $(BIN)/gunicorn kttt.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 \
-	  --timeout 600 --no-control-socket --access-logfile - --error-logfile -
+	exec $(BIN)/gunicorn kttt.wsgi --config gunicorn.conf.py --bind $(HOST):$(PORT)
 
 # --- checks ------------------------------------------------------------------------------
 

@@ -63,6 +63,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy, Permissions-Policy, Cache-Control (issue 11; below).
+    "csp.middleware.CSPMiddleware",
+    "kttt.web.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -232,3 +235,58 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- production hardening (issue 11); docs/deployment.md "Production settings" ---------
+
+# Content-Security-Policy (django-csp): everything from the site itself, no inline script
+# (the pages' behaviours are in static/kttt/app.js), no inline style (charts are drawn with
+# SVG presentation attributes, kttt.lib.charts), nothing framed, no plug-ins. The API's
+# Swagger UI page widens img-src for its icons (kttt/api/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Referrer-Policy and Cross-Origin-Opener-Policy: Django's defaults, said here on purpose.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# HTTPS, behind a proxy that ends TLS (docs/deployment.md). All off by default: `make run`
+# serves plain HTTP on 127.0.0.1. SECURE_PROXY_SSL_HEADER names the header the proxy sets
+# to "https" (X-Forwarded-Proto); set it only behind a proxy that always sets it.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+if proxy_ssl_header := os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip():
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + proxy_ssl_header.upper().replace("-", "_"),
+        "https",
+    )
+SILENCED_SYSTEM_CHECKS = [
+    # HSTS preload is a decision of the owner of the registrable domain (gov.vn), for every
+    # name under it, not of one application on a sub-domain.
+    "security.W021",
+]
+
+# django-axes behind a reverse proxy: the number of proxies in front of gunicorn whose
+# X-Forwarded-For is trusted (0: the header is ignored, a client cannot choose its address).
+KTTT_TRUSTED_PROXIES = envint("KTTT_TRUSTED_PROXIES", 0)
+AXES_CLIENT_IP_CALLABLE = "kttt.web.proxy.client_ip"
+
+# A missing SQLite file: the web process (kttt/wsgi.py sets this) opens the database
+# read-write without creating it (SQLite's mode=rw): a file removed while serving answers
+# 503 (kttt.web.faults) instead of becoming an empty database. Commands (migrate on a fresh
+# install) create it as before. NAME stays the path; only the connection gets the URI.
+KTTT_DATABASE_MUST_EXIST = envbool("KTTT_DATABASE_MUST_EXIST", False)
+if KTTT_DATABASE_MUST_EXIST and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    _sqlite_path = Path(DATABASES["default"]["NAME"]).resolve()
+    DATABASES["default"]["OPTIONS"]["database"] = f"{_sqlite_path.as_uri()}?mode=rw"
+# A persistent PostgreSQL connection is checked before reuse, so the first request after the
+# server came back is served rather than failing on the broken connection.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -8,6 +8,10 @@ from kttt.registry.urls_succession import urlpatterns as succession_urls
 # registry owns because applying a succession moves cooperatives (docs/architecture.md).
 areas_urls = ([*unit_urls, *succession_urls], "areas")
 
+# A database that is missing or down answers 503 in Vietnamese (or the API's JSON), any other
+# error the plain 500 page (kttt/web/faults.py).
+handler500 = "kttt.web.faults.server_error"
+
 urlpatterns = [
     path("", include("kttt.overview.urls")),
     path("", include("kttt.registry.urls")),

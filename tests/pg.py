@@ -101,6 +101,22 @@ class Cluster:
             "--template", "template0", "--encoding", "UTF8", "--locale", "C.UTF-8", DATABASE,
         )  # fmt: skip
 
+    def stop(self) -> None:
+        """Stops the server, keeping its data (tests/test_database_faults.py: a database
+        that goes away under a running KTTT)."""
+        self._run("pg_ctl", "stop", "--pgdata", str(self.data), "--mode", "fast", "--wait")
+        self.started = False
+
+    def start_again(self) -> None:
+        """Starts a stopped server on the same port and data."""
+        assert self.dir is not None
+        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} {FAST}"
+        self._run(
+            "pg_ctl", "start", "--pgdata", str(self.data), "--wait", "--timeout", "60",
+            "--log", str(self.dir / "server.log"), "-o", options,
+        )  # fmt: skip
+        self.started = True
+
     def _log(self) -> str:
         assert self.dir is not None
         log = self.dir / "server.log"

@@ -13,7 +13,7 @@ from tests.web import client_for
 pytestmark = pytest.mark.django_db
 
 KTTT = Path(__file__).resolve().parent.parent / "kttt"
-ERROR_PAGES = {"400.html", "403.html", "404.html", "500.html", "base.html"}
+ERROR_PAGES = {"400.html", "403.html", "404.html", "500.html", "503.html", "base.html"}
 
 # Pages only another role sees, or that a POST renders: (persona, method, address).
 OTHER_PAGES = [

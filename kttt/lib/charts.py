@@ -206,6 +206,29 @@ def clear_cache() -> None:
 _ID = re.compile(r'(\sid="|url\(#|href="#)([^")]+)')
 
 
+# Matplotlib styles its SVG with style="" attributes and one <style> element, which a
+# Content-Security-Policy without 'unsafe-inline' in style-src blocks on a page (the chart
+# would lose its colours). Every property it writes is also an SVG presentation attribute,
+# which no policy blocks: fill, stroke, stroke-width, font-size, text-anchor... The <style>
+# element's rule for every element becomes two attributes of the root, which its children
+# inherit unless they set their own, as they did with the rule.
+_STYLE_ELEMENT = '<style type="text/css">*{stroke-linejoin: round; stroke-linecap: butt}</style>'
+_ROOT_STYLE = 'stroke-linejoin="round" stroke-linecap="butt"'
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
+
+
+def _without_inline_styles(svg: str) -> str:
+    if "<style" in svg.replace(_STYLE_ELEMENT, ""):
+        raise ValueError("matplotlib wrote a <style> element this module does not know")
+    svg = svg.replace(_STYLE_ELEMENT, "")
+    return _STYLE_ATTRIBUTE.sub(_as_attributes, svg)
+
+
+def _as_attributes(match: re.Match[str]) -> str:
+    declarations = (d.partition(":") for d in match.group(1).split(";") if d.strip())
+    return "".join(f' {name.strip()}="{value.strip()}"' for name, _, value in declarations)
+
+
 def _inline(document: str, title: str, description: str) -> str:
     """Matplotlib's SVG file made an element to put in a page: no XML declaration nor
     DOCTYPE (which names an external DTD), no fixed width and height, ids prefixed by a hash
@@ -213,10 +236,11 @@ def _inline(document: str, title: str, description: str) -> str:
     svg = document[document.index("<svg") :]
     prefix = "c" + hashlib.sha256(svg.encode()).hexdigest()[:8] + "-"
     svg = _ID.sub(lambda m: m.group(1) + prefix + m.group(2), svg)
+    svg = _without_inline_styles(svg)
     head, _, body = svg.partition(">")
     head = re.sub(r'\s(width|height)="[^"]*"', "", head)
     accessible = (
-        f' class="chart" role="img" aria-labelledby="{prefix}title {prefix}desc">'
+        f' {_ROOT_STYLE} class="chart" role="img" aria-labelledby="{prefix}title {prefix}desc">'
         f'<title id="{prefix}title">{html.escape(title)}</title>'
         f'<desc id="{prefix}desc">{html.escape(description)}</desc>'
     )

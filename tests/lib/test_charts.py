@@ -53,19 +53,17 @@ def texts(svg: str) -> list[str]:
 
 def paths_in(svg: str, colour: str) -> list[str]:
     """The `d` of every line of that colour in the plot (clipped to it, unlike the legend's)."""
-    return re.findall(
-        rf'<path d="([^"]*)" clip-path="[^"]*" style="fill: none; stroke: {colour}', svg
-    )
+    return re.findall(rf'<path d="([^"]*)" clip-path="[^"]*" fill="none" stroke="{colour}"', svg)
 
 
 def markers_in(svg: str, colour: str) -> int:
     """The points of that colour in the plot (the legend's sample is not clipped)."""
     plotted = "".join(re.findall(r'<g clip-path="[^"]*">(.*?)</g>', svg, re.DOTALL))
-    return len(re.findall(rf'<use [^>]*style="fill: {colour}; stroke: {colour}', plotted))
+    return len(re.findall(rf'<use [^>]* fill="{colour}" stroke="{colour}"', plotted))
 
 
 def bars_in(svg: str, colour: str) -> int:
-    return len(re.findall(rf'<path d="[^"]*"[^>]*style="fill: {colour}"', svg))
+    return len(re.findall(rf'<path d="[^"]*"[^>]* fill="{colour}"/>', svg))
 
 
 def test_the_svg_shows_the_vietnamese_title_units_and_numbers():
@@ -264,3 +262,16 @@ def test_matplotlib_is_imported_only_when_a_chart_is_drawn():
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "False"
+
+
+def test_the_svg_has_no_inline_style_a_content_security_policy_would_block():
+    # The pages' policy has no 'unsafe-inline' in style-src (kttt/settings.py): matplotlib's
+    # style="" attributes and <style> element become presentation attributes.
+    for chart in (coops_and_income(), sectors(), sectors(horizontal=False)):
+        svg = chart.svg()
+        assert "style=" not in svg
+        assert "<style" not in svg
+        assert svg.startswith("<svg ")
+        assert 'stroke-linejoin="round" stroke-linecap="butt"' in svg.partition(">")[0]
+    lines = paths_in(coops_and_income().svg(), ORANGE)
+    assert len(lines) == 1  # the income line keeps its colour, as an attribute
