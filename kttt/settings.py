@@ -230,3 +230,21 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Backups (`kttt backup` / `kttt restore`, docs/installation.md): where pg_dump and
+# pg_restore are looked for first (then PATH); the client must not be older than the server.
+PG_BINDIR = os.environ.get("PG_BINDIR", "/usr/lib/postgresql/15/bin")
+
+# A PostgreSQL read replica (docs/deployment.md, "Scaling out"): the home page, the indicator
+# pages and report generation read from it, inside `kttt.changes.replica.reading_replica`,
+# when it has replayed everything the primary had committed; everything else reads and
+# writes the primary. Unset: one database.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=envint("DATABASE_CONN_MAX_AGE", 60),
+    )
+    DATABASES["replica"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Tests create no database of their own for it: it mirrors the test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["kttt.changes.replica.ReplicaRouter"]
