@@ -6,7 +6,8 @@ Reads go to the replica only inside `reading_replica()` (the home page, the indi
 report generation use it), and only when all of these hold:
 
 - the replica had replayed, when the block began, everything the primary had committed
-  (its replay position is at or past the primary's write position, read once per block):
+  (its replay position is at or past the primary's WAL insert position, read once per
+  block):
   whatever the user, or anyone, wrote before the request is there (read-your-writes), and
   the data's version (`kttt.changes.data_version`, the figure cache's key) is read from the
   same database as the figures it keys, so a lagging replica can never pair an old result
@@ -42,9 +43,11 @@ def replica_configured() -> bool:
 
 def caught_up() -> bool:
     """Whether the replica has replayed everything the primary had written when asked: the
-    primary's current WAL write position read first, then the replica's replay position."""
+    primary's WAL insert position read first, then the replica's replay position. (The
+    insert position, not the write position: with synchronous_commit=off a commit may not be
+    written out yet, yet its rows are visible on the primary.)"""
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute("SELECT pg_current_wal_lsn()")
+        cursor.execute("SELECT pg_current_wal_insert_lsn()")
         (primary,) = cursor.fetchone()
     with connections[REPLICA].cursor() as cursor:
         cursor.execute(
