@@ -44,6 +44,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
+from django.core.files.storage import FileSystemStorage, storages
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
@@ -80,6 +81,8 @@ class Summary:
     files: int = 0
     file_bytes: int = 0
     migrated: list[str] = field(default_factory=list)
+    # The evidence files are not under MEDIA_ROOT (KTTT_STORAGE=s3): not in this backup.
+    files_elsewhere: bool = False
 
     @property
     def total_bytes(self) -> int:
@@ -284,6 +287,7 @@ def backup(directory: Path, now: Callable[[], Any] = timezone.now) -> Summary:
         files = [entry(database, database.name)]
         summary.database_bytes = files[0]["size"]
         media_root = Path(settings.MEDIA_ROOT)
+        summary.files_elsewhere = not isinstance(storages["default"], FileSystemStorage)
         for path in media_files(media_root):
             relative = path.relative_to(media_root).as_posix()
             try:

@@ -35,3 +35,10 @@ class Command(BaseCommand):
                 "total": megabytes(summary.total_bytes),
             }
         )
+        if summary.files_elsewhere:
+            self.stdout.write(
+                _(
+                    "Lưu ý: tệp minh chứng nằm trong kho lưu trữ đối tượng (KTTT_STORAGE=s3), "
+                    "không có trong bản sao lưu này: hãy sao lưu kho đó riêng."
+                )
+            )
