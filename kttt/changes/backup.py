@@ -46,7 +46,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.files.storage import FileSystemStorage, storages
 from django.core.management import call_command
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
@@ -316,6 +316,11 @@ def backup(directory: Path, now: Callable[[], Any] = timezone.now) -> Summary:
                 _("Sao lưu thất bại, không giữ lại gì: %(error)s")
                 % {"error": f"{exc.strerror or exc} ({exc.filename})" if exc.filename else exc}
             ) from None
+        if isinstance(exc, DatabaseError):
+            raise BackupError(
+                _("Không đọc được cơ sở dữ liệu, không giữ lại gì: %(error)s")
+                % {"error": str(exc).strip()}
+            ) from None
         if isinstance(exc, sqlite3.Error):
             raise BackupError(
                 _("Sao lưu thất bại, không giữ lại gì: %(error)s") % {"error": exc}
@@ -537,8 +542,15 @@ def restore(directory: Path, *, force: bool = False, static: bool = True) -> Sum
             )
             % {"names": ", ".join(newer)}
         )
+    try:
+        has_data = database_has_data()
+    except DatabaseError as exc:
+        raise BackupError(
+            _("Không kết nối được cơ sở dữ liệu đang cấu hình: %(error)s")
+            % {"error": str(exc).strip()}
+        ) from None
     if not force:
-        if database_has_data():
+        if has_data:
             raise BackupError(
                 _(
                     "Cơ sở dữ liệu đang cấu hình đã có dữ liệu (tài khoản, HTX hoặc đề án): "

@@ -357,3 +357,18 @@ def test_a_backup_is_not_restored_into_another_engine(
         run(env, "restore", str(copy)),
         f"Bản sao lưu là của {there}, cơ sở dữ liệu đang cấu hình là {here}",
     )
+
+
+def test_a_missing_database_is_refused_and_leaves_nothing(
+    original: dict[str, Any], tmp_path: Path
+) -> None:
+    env = {**original["env"], "KTTT_VAR_DIR": str(tmp_path / "nothing-here")}
+    if PG:
+        env["DATABASE_URL"] = URL.rsplit("/", 1)[0] + "/kttt_no_such_database"
+    target = tmp_path / "backup"
+    result = run(env, "backup", str(target))
+    refused(result, "Không có cơ sở dữ liệu" if not PG else "Không đọc được cơ sở dữ liệu")
+    assert not target.exists()
+    if PG:  # restoring needs the configured database to exist (SQLite creates its file)
+        result = run(env, "restore", str(original["backup"]))
+        refused(result, "Không kết nối được cơ sở dữ liệu đang cấu hình")
