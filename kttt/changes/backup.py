@@ -45,7 +45,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.core.files.storage import FileSystemStorage, storages
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
@@ -268,6 +268,8 @@ def backup(directory: Path, now: Callable[[], Any] = timezone.now) -> Summary:
     created = _check_target(directory)
     try:
         directory.mkdir(parents=True, exist_ok=True)
+        if created:  # it holds every account's password hash: for its owner only
+            directory.chmod(0o700)
     except OSError as exc:
         raise BackupError(
             _("Không tạo được thư mục %(dir)s: %(error)s")
@@ -581,9 +583,18 @@ def restore(directory: Path, *, force: bool = False, static: bool = True) -> Sum
     # The figures kept are keyed on the data's version, which came back with the database;
     # dropped anyway, since nothing else of this installation's past should be served.
     caches["figures"].clear()
-    summary.migrated = pending_migrations()
-    if summary.migrated:
-        call_command("migrate", interactive=False, verbosity=0)
-    if static:
-        call_command("collectstatic", interactive=False, verbosity=0)
+    try:
+        summary.migrated = pending_migrations()
+        if summary.migrated:
+            call_command("migrate", interactive=False, verbosity=0)
+        if static:
+            call_command("collectstatic", interactive=False, verbosity=0)
+    except (OSError, DatabaseError, CommandError) as exc:
+        raise BackupError(
+            _(
+                "Đã khôi phục cơ sở dữ liệu và tệp, nhưng migrate hoặc collectstatic thất bại: "
+                "%(error)s. Sửa lỗi rồi chạy kttt migrate và kttt collectstatic."
+            )
+            % {"error": str(exc).strip()}
+        ) from None
     return summary

@@ -189,6 +189,7 @@ def test_backup_then_restore_into_an_empty_place_gives_the_same_tables_and_files
     assert original["summary"].startswith(f"Đã sao lưu vào {backup_dir}: cơ sở dữ liệu {engine} ")
     assert ", 3 tệp minh chứng 3 MB; tổng " in original["summary"]
 
+    assert backup_dir.stat().st_mode & 0o777 == 0o700
     manifest = json.loads((backup_dir / "manifest.json").read_text())
     assert manifest["format"] == 1
     assert manifest["engine"] == ("postgresql" if PG else "sqlite")
