@@ -3,6 +3,7 @@ docs/settings.md). SQLite under var/ by default; PostgreSQL with DATABASE_URL.""
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -160,7 +161,7 @@ USE_THOUSAND_SEPARATOR = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -290,3 +291,42 @@ if KTTT_DATABASE_MUST_EXIST and DATABASES["default"]["ENGINE"] == "django.db.bac
 # A persistent PostgreSQL connection is checked before reuse, so the first request after the
 # server came back is served rather than failing on the broken connection.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# Backups (`kttt backup` / `kttt restore`, docs/installation.md): where pg_dump and
+# pg_restore are looked for first (then PATH); the client must not be older than the server.
+PG_BINDIR = os.environ.get("PG_BINDIR", "/usr/lib/postgresql/15/bin")
+
+# A PostgreSQL read replica (docs/deployment.md, "Scaling out"): the home page, the indicator
+# pages and report generation read from it, inside `kttt.changes.replica.reading_replica`,
+# when it has replayed everything the primary had committed; everything else reads and
+# writes the primary. Unset: one database.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=envint("DATABASE_CONN_MAX_AGE", 60),
+    )
+    DATABASES["replica"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Tests create no database of their own for it: it mirrors the test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["kttt.changes.replica.ReplicaRouter"]
+
+# Evidence files on S3-compatible object storage (docs/deployment.md, "Scaling out"):
+# KTTT_STORAGE=s3 with `pip install "django-storages[s3]"` (not a dependency of KTTT).
+# Files are still served only through KTTT's view, which checks access; the bucket stays
+# private. Default: files under MEDIA_ROOT.
+KTTT_STORAGE = os.environ.get("KTTT_STORAGE", "filesystem")
+if KTTT_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", ""),
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "default_acl": None,  # the bucket's own policy: private
+            "file_overwrite": False,  # a second file of the same name gets a new name
+        },
+    }
+elif KTTT_STORAGE != "filesystem":
+    raise RuntimeError("KTTT_STORAGE must be filesystem or s3")

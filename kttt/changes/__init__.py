@@ -8,7 +8,10 @@ newest row: it changes exactly when such a write becomes visible, so a result ke
 one version is never served after the data it came from changed. See docs/performance.md
 ("Figures kept between requests").
 
-The app is the lowest of the stack: it imports nothing of ours and tracks the other apps
-by their labels, so every app above may call `data_changed()` after a write that sends no
-model signal (QuerySet.update, bulk_create, raw SQL).
+The app is the lowest of the stack: it imports nothing of ours (but kttt.lib) and tracks
+the other apps by their labels, so every app above may call `data_changed()` after a write
+that sends no model signal (QuerySet.update, bulk_create, raw SQL).
+
+It also holds what concerns the data as a whole: `backup` (`kttt backup`, `kttt restore`)
+and `replica` (reading dashboards from a PostgreSQL read replica).
 """

@@ -30,6 +30,7 @@ from kttt.access.documents import (
 from kttt.access.plans import access_plan, plans_open_to, reads_plan_in_full
 from kttt.access.scope import Scope, scope_of, today
 from kttt.areas.services import Area
+from kttt.changes.replica import reading_replica
 from kttt.documents import register
 from kttt.documents.build import Request, build
 from kttt.documents.forms import NO_PLAN, DetailsForm, IssuerForm, SelectionForm
@@ -234,6 +235,7 @@ def _issuer(details: DetailsForm) -> IssuerData:
 
 
 @login_required
+@reading_replica()
 def report_create(request: HttpRequest) -> HttpResponse:
     """GET: the selection, its data checks and the details prefilled. POST: "preview"
     shows the report in the page, "record" enters it in the register and opens its page."""
@@ -288,6 +290,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reading_replica()
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = access_report(request, pk)
     document = register.rebuild(report)
@@ -312,6 +315,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@reading_replica()
 def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The report built again from its entry, as a file; a PDF the server cannot make
     comes back as a message on the report's page."""

@@ -21,6 +21,7 @@ from kttt.access.registry import entities_visible_to
 
 # (the area menu is the access package's: the registry's reporting status page shows it too)
 from kttt.access.scope import Scope, area_choices, default_area, scope_of, today
+from kttt.changes.replica import reading_replica
 from kttt.indicators.coverage import default_year as coverage_default_year
 from kttt.indicators.definitions import BY_CODE, INDICATORS, Indicator
 from kttt.indicators.engine import compute
@@ -197,6 +198,7 @@ def indicators_context(scope: Scope, form: SelectorForm) -> dict[str, Any]:
 
 
 @login_required
+@reading_replica()
 def index(request: HttpRequest) -> HttpResponse:
     return selector_page(
         request,
@@ -245,6 +247,7 @@ def detail_context(indicator: Indicator) -> Callable[[Scope, SelectorForm], dict
 
 
 @login_required
+@reading_replica()
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     indicator = BY_CODE.get(code)
     if indicator is None:
@@ -267,6 +270,7 @@ def checks_context(scope: Scope, form: SelectorForm) -> dict[str, Any]:
 
 
 @login_required
+@reading_replica()
 def checks(request: HttpRequest) -> HttpResponse:
     return selector_page(
         request,
@@ -288,6 +292,7 @@ def narrative_context(scope: Scope, form: SelectorForm) -> dict[str, Any]:
 
 
 @login_required
+@reading_replica()
 def narrative(request: HttpRequest) -> HttpResponse:
     return selector_page(
         request,

@@ -20,6 +20,7 @@ from kttt.access.plans import reads_plan_in_full
 from kttt.access.scope import Scope, scope_of, today
 from kttt.accounts.models import Role
 from kttt.areas.services import AreaError
+from kttt.changes.replica import reading_replica
 from kttt.indicators.charts import (
     REPORTING_CHART_UNITS,
     members_chart,
@@ -163,6 +164,7 @@ def cooperative_of(scope: Scope) -> str | None:
 
 
 @login_required
+@reading_replica()
 def home(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request)
     if not scope.reads_area_figures():
