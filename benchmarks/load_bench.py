@@ -148,6 +148,7 @@ def main() -> None:
             check=True,
         )
         setup["workbook"] = str(workbook)
+    (folder / "requests.tsv").unlink(missing_ok=True)
     users_file = folder / "users.json"
     users_file.write_text(json.dumps(setup), encoding="utf-8")
 
@@ -221,6 +222,7 @@ def main() -> None:
                 "LOAD_USERS": str(users_file),
                 "LOAD_WRITERS": str(args.writers),
                 "LOAD_IMPORT_AFTER": str(ramp + 10),
+                "LOAD_REQUESTS": str(folder / "requests.tsv"),
             },
             check=False,
         )
@@ -232,16 +234,50 @@ def main() -> None:
     report(folder)
 
 
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
 def report(folder: Path) -> None:
-    rows = list(csv.DictReader((folder / "load_stats.csv").open(encoding="utf-8")))
-    print("| page | requests | failures | p50 | p95 | p99 | max |")
+    """Per kind of page: requests, failures, p50 and p95, counted from when every user had
+    started (locust's reset), in all and split into before, during and after the import."""
+    lines = [
+        line.split("\t") for line in (folder / "requests.tsv").read_text().splitlines() if line
+    ]
+    marks = {name: float(at) for at, name, _ms, _failed in lines if name.startswith("import ")}
+    start = marks.get("import starts", float("inf"))
+    end = marks.get("import ends", float("inf"))
+    # locust resets its figures once every user has started; our log starts earlier, so
+    # requests before the first one after the reset are left out the same way.
+    history = list(csv.DictReader((folder / "load_stats_history.csv").open(encoding="utf-8")))
+    most = max(int(h["User Count"]) for h in history)
+    reset = next(float(r["Timestamp"]) for r in history if int(r["User Count"]) == most)
+    requests = [
+        (float(at), name, float(ms), failed == "1")
+        for at, name, ms, failed in lines
+        if not name.startswith("import ") and float(at) >= reset
+    ]
+    phases = {
+        "all": lambda at: True,
+        "before the import": lambda at: at < start,
+        "during": lambda at: start <= at <= end,
+        "after": lambda at: at > end,
+    }
+    print("| page | phase | requests | failures | p50 | p95 | max |")
     print("|---|---|---|---|---|---|---|")
-    for row in rows:
-        print(
-            f"| {row['Name']} | {row['Request Count']} | {row['Failure Count']} | "
-            f"{row['50%']} ms | {row['95%']} ms | {row['99%']} ms | "
-            f"{float(row['Max Response Time']):.0f} ms |"
-        )
+    for name in sorted({name for _at, name, _ms, _f in requests}):
+        for phase, inside in phases.items():
+            times = [ms for at, n, ms, _f in requests if n == name and inside(at)]
+            failures = sum(f for at, n, _ms, f in requests if n == name and inside(at))
+            if times:
+                print(
+                    f"| {name} | {phase} | {len(times)} | {failures} | "
+                    f"{percentile(times, 0.5):.0f} ms | {percentile(times, 0.95):.0f} ms | "
+                    f"{max(times):.0f} ms |"
+                )
+    if start != float("inf"):
+        print(f"import: {end - start:.0f} s from upload to the end of the confirmation")
     log = (folder / "gunicorn.log").read_text(encoding="utf-8", errors="replace")
     access = (folder / "access.log").read_text(encoding="utf-8", errors="replace")
     server_errors = len(re.findall(r'" 5\d\d ', access))

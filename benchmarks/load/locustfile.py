@@ -26,6 +26,19 @@ from tests.forms import form_fields
 
 SETUP: dict[str, Any] = json.loads(Path(os.environ["LOAD_USERS"]).read_text(encoding="utf-8"))
 PASSWORD = SETUP["password"]
+# Every request, one line each (seconds since the epoch at its end, name, milliseconds,
+# failed): load_bench.py splits the figures into before, during and after the import.
+REQUESTS = open(os.environ["LOAD_REQUESTS"], "a", encoding="utf-8")  # noqa: SIM115
+
+
+@events.request.add_listener
+def note(name: str, response_time: float, exception: Any, **_: Any) -> None:
+    REQUESTS.write(f"{time.time():.3f}\t{name}\t{response_time:.1f}\t{int(bool(exception))}\n")
+
+
+@events.quitting.add_listener
+def closed(**_: Any) -> None:
+    REQUESTS.close()
 
 
 def log_in(user: HttpUser, username: str) -> None:
@@ -136,6 +149,14 @@ class Importer(HttpUser):
 
     @task
     def run_import(self) -> None:
+        REQUESTS.write(f"{time.time():.3f}\timport starts\t0\t0\n")
+        try:
+            self.upload_and_confirm()
+        finally:
+            REQUESTS.write(f"{time.time():.3f}\timport ends\t0\t0\n")
+            REQUESTS.flush()
+
+    def upload_and_confirm(self) -> None:
         with open(SETUP["workbook"], "rb") as handle:
             page = self.client.post(
                 "/nhap-excel/",
