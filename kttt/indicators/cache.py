@@ -11,11 +11,19 @@ when the cache is full or a day old. They are kept in files (Django's file-based
 VAR_DIR/cache/figures), which every server process on the machine reads, and a caller gets
 its own copy: it may change what it gets. `refresh` computes them again after a write.
 
+Computed once: when a result is missing (after a write, every user's page misses at once),
+the first caller computes it while the others asking for the same result, in any process,
+wait on a lock file for it (`fcntl.flock`) and then read it, rather than all computing it
+at the same time on the same cores (measured with benchmarks/load_bench.py).
+
 Off with KTTT_FIGURE_CACHE=0 (every call computes).
 """
 
+import fcntl
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -70,6 +78,37 @@ class Kept:
             if make is not None:
                 refresh.note_asked(name, args, self.year, make)
 
+    def computed(self, name: str, args: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        """What is kept, or `make()` computed once: a caller finding it missing while
+        another computes it waits for that one and reads its result."""
+        value = self.get(name, args)
+        if value is not MISS or not self.enabled:
+            return make() if value is MISS else value
+        kept_as = key(name, args, self.version)
+        with single(kept_as):
+            value = caches["figures"].get(kept_as, MISS)
+            if value is MISS:
+                value = make()
+                caches["figures"].set(kept_as, value)
+        return value
+
+
+@contextmanager
+def single(kept_as: str) -> Iterator[None]:
+    """Hold the lock of one result (a file beside the cache's, one per result, removed
+    once computed). A waiter that finds the result when it gets the lock reads it; a file
+    removed while someone waited only costs, at worst, one computation more."""
+    figures: Any = settings.CACHES["figures"]
+    folder = Path(str(figures["LOCATION"]) + "-computing")
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / kept_as.removeprefix("figures:")
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed
+        try:
+            yield
+        finally:
+            path.unlink(missing_ok=True)
+
 
 def cached(
     name: str, args: tuple[Any, ...], make: Callable[[], T], *, year: int | None = None
@@ -79,8 +118,8 @@ def cached(
     kept = Kept(year)
     value = kept.get(name, args)
     if value is MISS:
-        value = make()
-        kept.put(name, args, value, make)
+        value = kept.computed(name, args, make)
+        refresh.note_asked(name, args, year, make)
     return value  # type: ignore[no-any-return]
 
 

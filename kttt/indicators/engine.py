@@ -27,7 +27,7 @@ from kttt.areas.services import (
     resolve_area,
     territory_changed,
 )
-from kttt.indicators import checks
+from kttt.indicators import checks, refresh
 from kttt.indicators.cache import MISS, Kept, cached
 from kttt.indicators.definitions import (
     INDICATORS,
@@ -369,18 +369,27 @@ def series(
         args = (year, code, str(kind), False, include_unapproved)
         result = kept.get("compute", args)
         if result is MISS:
-            result, previous = _compute(
-                year,
-                code,
-                kind,
-                with_checks=False,
-                previous=previous,
-                include_unapproved=include_unapproved,
-            )
-            kept.put(
+            computed: dict[str, Any] = {}
+
+            def make_year(y: int = year, before: Any = previous, out: Any = computed) -> Any:
+                result, out["previous"] = _compute(
+                    y,
+                    code,
+                    kind,
+                    with_checks=False,
+                    previous=before,
+                    include_unapproved=include_unapproved,
+                )
+                return result
+
+            # Computed once for every process asking at the same time (cache.Kept.computed);
+            # a result another computed leaves the next year to read its previous year.
+            result = kept.computed("compute", args, make_year)
+            previous = computed.get("previous", _UNSET)
+            refresh.note_asked(
                 "compute",
                 args,
-                result,
+                year,
                 lambda y=year: _compute(  # type: ignore[misc]
                     y, code, kind, with_checks=False, include_unapproved=include_unapproved
                 )[0],

@@ -95,6 +95,6 @@ def refresh() -> int:
         with translation.override(language or None):
             kept = Kept(year)
             if kept.get(name, args) is MISS:
-                kept.put(name, args, make())  # already noted
+                kept.computed(name, args, make)  # with the pages asking it meanwhile
                 done += 1
     return done

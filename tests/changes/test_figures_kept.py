@@ -77,6 +77,34 @@ def test_series_takes_the_years_compute_kept_and_keeps_its_own(coop):
     assert [r["indicators"]["members"] for r in series(2021, 2023, "109")] == [None, None, 10]
 
 
+def test_pages_asking_a_missing_result_at_once_compute_it_once(coop):
+    """After a write every user's page misses at once: one computes, the others wait for
+    its result (cache.single), instead of all computing it on the same cores."""
+    import threading
+
+    kept = Kept(2023)  # the version read once, here; the threads only compute and wait
+    made: list[int] = []
+
+    def make() -> dict:
+        made.append(1)
+        time.sleep(0.5)  # an engine run long enough for the others to arrive meanwhile
+        return {"members": 10}
+
+    got: list[dict] = []
+    pages = [
+        threading.Thread(target=lambda: got.append(kept.computed("home", ("109",), make)))
+        for _ in range(4)
+    ]
+    for page in pages:
+        page.start()
+    for page in pages:
+        page.join()
+
+    assert len(made) == 1
+    assert got == [{"members": 10}] * 4
+    assert kept.get("home", ("109",)) == {"members": 10}
+
+
 def test_the_yearly_form_changes_the_figure(coop):
     assert figure("members") == 10
     services.save_yearly(entity=coop, year=2023, values={"members": 12, "workers": 4})
