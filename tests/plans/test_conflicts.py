@@ -131,3 +131,56 @@ def test_an_enterprise_link(w):
     assert "Đang lưu: Chè Shan" in text
     assert planner.post(address, again).status_code == 302
     assert EnterpriseLink.objects.get(pk=link.pk).product == "Chè xanh"
+
+
+def test_the_budget_allocation_and_source(w):
+    """The budget page's allocation and source forms set absolute values read off the
+    page's tables: a save over a budget changed since the page was shown is refused."""
+    from kttt.plans import budget
+    from kttt.plans.models import BudgetLine, FundSource
+
+    budget.set_line(
+        task=w.task, source=w.district, year=w.year, requested=Decimal(110), allocated=Decimal(100)
+    )
+    page = reverse("execution:budget") + f"?plan={w.plan.pk}"
+    by_planner = form_values(w.planner.get(page).text, having="line-seen")
+    by_admin = form_values(w.administrator.get(page).text, having="line-seen")
+    assert by_planner["line-seen"] == by_admin["line-seen"] != ""
+    planner_source = form_values(w.planner.get(page).text, having="source-seen")
+    address = reverse("execution:budget_line", args=[w.plan.pk])
+    line = {
+        "line-task": w.task.pk,
+        "line-source": w.district.pk,
+        "line-year": str(w.year),
+        "line-requested": "110",
+    }
+    saved = w.planner.post(
+        address, {**line, "line-seen": by_planner["line-seen"], "line-allocated": "80"}
+    )
+    assert saved.status_code == 302
+
+    refused = w.administrator.post(
+        address, {**line, "line-seen": by_admin["line-seen"], "line-allocated": "90"}
+    )
+    assert refused.status_code == 409
+    assert "vừa được người khác thay đổi" in refused.text
+    again = form_values(refused.text, having="line-seen")
+    assert again["line-allocated"] == "90"  # the input kept
+    assert BudgetLine.objects.get().allocated == 80  # the first's change kept
+    resent = {k: v for k, v in again.items() if k.startswith("line-")}
+    assert w.administrator.post(address, resent).status_code == 302
+    assert BudgetLine.objects.get().allocated == 90
+
+    # The source form, over the budget just changed: refused, then written.
+    source = {"source-source": w.district.pk, "source-name": "Ngân sách huyện"}
+    refused = w.planner.post(
+        reverse("execution:budget_source", args=[w.plan.pk]),
+        {**source, "source-seen": planner_source["source-seen"], "source-total": "700"},
+    )
+    assert refused.status_code == 409
+    assert FundSource.objects.get(pk=w.district.pk).total != 700
+    resent = form_values(refused.text, having="source-seen")
+    assert resent["source-total"] == "700"
+    ok = w.planner.post(reverse("execution:budget_source", args=[w.plan.pk]), resent)
+    assert ok.status_code == 302
+    assert FundSource.objects.get(pk=w.district.pk).total == 700

@@ -56,6 +56,12 @@ class SourceChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
+def seen_field() -> forms.CharField:
+    """The version of the plan's budget shown with the form (kttt/plans/views/budget.py):
+    the source and allocation forms set absolute values read off the page's tables."""
+    return forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)
+
+
 class PlanBoundForm(VNForm):
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -70,6 +76,7 @@ class SourceForm(PlanBoundForm):
     """A fund source's name and total; without `source` a new source is added."""
 
     prefix = "source"
+    seen = seen_field()
 
     source = SourceChoiceField(
         label=_lazy("Nguồn"),
@@ -96,6 +103,7 @@ class LineForm(PlanBoundForm):
     """A year's request and allocation of a task from a source (created or changed)."""
 
     prefix = "line"
+    seen = seen_field()
 
     task = TaskChoiceField(
         label=_lazy("Nhiệm vụ, giải pháp"), queryset=Task.objects.none(), empty_label="—"

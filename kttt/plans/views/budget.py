@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,11 +13,53 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kttt.access.plans import access_disbursement, access_plan, asked_plan, may_write_plan
 from kttt.access.scope import today
+from kttt.lib.errors import Refusal
 from kttt.plans import budget
 from kttt.plans.forms.budget import DisbursementForm, LineForm, ReversalForm, SourceForm
-from kttt.plans.models import Disbursement, Plan
+from kttt.plans.models import BudgetLine, Disbursement, FundSource, Plan
 from kttt.plans.views.common import evaluation_year, no_plan, plan_context
 from kttt.web import saved
+from kttt.web.versions import version_of
+
+
+def budget_version(plan: Plan) -> str:
+    """The version of what the budget page shows of a plan's sources and allocations (its
+    tables): the source and allocation forms set absolute values read off them."""
+    return version_of(
+        {
+            "sources": list(
+                FundSource.objects.filter(plan=plan).values_list("pk", "name", "total")
+            ),
+            "lines": list(
+                BudgetLine.objects.filter(task__plan=plan).values_list(
+                    "pk", "task", "source", "year", "requested", "allocated"
+                )
+            ),
+        }
+    )
+
+
+def unchanged(form: Any, plan: Plan, write: Any) -> Any:
+    """`write`, unless the plan's budget changed since the page the form came from was shown:
+    checked and written in one transaction, the plan's sources locked first. A form without
+    a version (a page older than this check) is written."""
+
+    def checked() -> object:
+        with transaction.atomic():
+            list(FundSource.objects.select_for_update().filter(plan=plan).values_list("pk"))
+            seen = form.cleaned_data.get("seen")
+            if seen and seen != budget_version(plan):
+                form.conflict = True
+                raise Refusal(
+                    _(
+                        "Dự toán kinh phí của đề án vừa được người khác thay đổi sau khi bạn mở "
+                        "trang; các bảng trên trang đã hiện số mới. Những gì bạn nhập vẫn còn: "
+                        "kiểm tra rồi bấm Lưu lại để ghi."
+                    )
+                )
+            return write()
+
+    return checked
 
 
 def budget_page(
@@ -27,11 +70,16 @@ def budget_page(
     if can_write:
         year = evaluation_year(plan)
         on = today() if today().year == year else None
+        seen = budget_version(plan)
         forms = {
-            "source_form": SourceForm(plan=plan),
-            "line_form": LineForm(plan=plan, initial={"year": year}),
+            "source_form": SourceForm(plan=plan, initial={"seen": seen}),
+            "line_form": LineForm(plan=plan, initial={"year": year, "seen": seen}),
             "pay_form": DisbursementForm(plan=plan, initial={"year": year, "date": on}),
         } | (bound or {})
+        for form in (bound or {}).values():
+            if getattr(form, "conflict", False):  # saving again writes over what is shown now
+                form.data = form.data.copy()
+                form.data[form.add_prefix("seen")] = seen
     money = budget.summary(plan)
     recent = list(
         Disbursement.objects.filter(line__task__plan=plan)
@@ -54,6 +102,8 @@ def budget_page(
         | forms
     )
     status = 400 if any(f.is_bound and f.errors for f in (bound or {}).values()) else 200
+    if any(getattr(f, "conflict", False) for f in (bound or {}).values()):
+        status = 409
     return render(request, "execution/budget.html", context, status=status)
 
 
@@ -76,11 +126,15 @@ def budget_source(request: HttpRequest, plan_pk: int) -> HttpResponse:
     form = SourceForm(request.POST, plan=plan)
     if saved(
         form,
-        lambda: budget.set_source(
-            plan=plan,
-            name=form.cleaned_data["name"],
-            total=form.cleaned_data["total"],
-            source=form.cleaned_data["source"],
+        unchanged(
+            form,
+            plan,
+            lambda: budget.set_source(
+                plan=plan,
+                name=form.cleaned_data["name"],
+                total=form.cleaned_data["total"],
+                source=form.cleaned_data["source"],
+            ),
         ),
     ):
         messages.success(request, _("Đã lưu nguồn kinh phí."))
@@ -95,12 +149,16 @@ def budget_line(request: HttpRequest, plan_pk: int) -> HttpResponse:
     form = LineForm(request.POST, plan=plan)
     if saved(
         form,
-        lambda: budget.set_line(
-            task=form.cleaned_data["task"],
-            source=form.cleaned_data["source"],
-            year=form.cleaned_data["year"],
-            requested=form.cleaned_data["requested"],
-            allocated=form.cleaned_data["allocated"],
+        unchanged(
+            form,
+            plan,
+            lambda: budget.set_line(
+                task=form.cleaned_data["task"],
+                source=form.cleaned_data["source"],
+                year=form.cleaned_data["year"],
+                requested=form.cleaned_data["requested"],
+                allocated=form.cleaned_data["allocated"],
+            ),
         ),
     ):
         messages.success(request, _("Đã lưu dự toán."))
