@@ -1,6 +1,7 @@
 """One settings module, driven by environment variables (all listed in .env.example and
 docs/settings.md). SQLite under var/ by default; PostgreSQL with DATABASE_URL."""
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -114,6 +115,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # The data folder is made on first use, as a desktop program's is (`kttt migrate` on a
+    # fresh KTTT_VAR_DIR); SQLite makes the file but not its folder. A missing file is still
+    # refused where it must exist (KTTT_DATABASE_MUST_EXIST below).
+    if str(DATABASES["default"]["NAME"]) not in {"", ":memory:"}:
+        # A read-only or foreign folder: opening the database will say so.
+        with contextlib.suppress(OSError):
+            Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation costs PostgreSQL more than it saves on these aggregates (measured: 0,9 s

@@ -6,8 +6,16 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kttt.settings")
 # The web process never creates a database: a missing SQLite file is refused below at start
 # and answers 503 if it goes missing while serving (kttt.web.faults, docs/deployment.md).
-os.environ.setdefault("KTTT_DATABASE_MUST_EXIST", "1")
-application = get_wsgi_application()
+# Set only while the settings are read: the process's environment is inherited by anything
+# it starts (a test suite importing this module runs `kttt migrate` on fresh files).
+_set_here = "KTTT_DATABASE_MUST_EXIST" not in os.environ
+if _set_here:
+    os.environ["KTTT_DATABASE_MUST_EXIST"] = "1"
+try:
+    application = get_wsgi_application()
+finally:
+    if _set_here:
+        os.environ.pop("KTTT_DATABASE_MUST_EXIST", None)
 
 
 def _refuse_a_missing_database() -> None:
